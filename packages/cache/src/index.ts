@@ -1,0 +1,1 @@
+export { estimateBytes } from './estimate-bytes.js';

@@ -1,0 +1,1 @@
+export { transpose } from './transpose.js';

@@ -1,0 +1,3 @@
+import { libraryPreset } from '@toolbox/config/tsup';
+
+export default libraryPreset();

@@ -1,0 +1,1 @@
+export { accuracy, r2Score } from './metrics.js';
