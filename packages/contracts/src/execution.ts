@@ -1,3 +1,4 @@
+import type { SystemSnapshot } from './system-snapshot.js';
 import type { TaskType } from './task-profiles.js';
 
 /** What the planner measured or was told about a job. */
@@ -49,6 +50,8 @@ export interface ExecutionRecord {
   /** Machine fingerprint of where it ran (CPU model, cores, memory limit, Node major). */
   machine: string;
   profile: WorkloadProfile;
+  /** The machine's state when the job was planned (what an advisor keys its features on). */
+  snapshot?: SystemSnapshot;
   plan: ExecutionPlan;
   /** Wall time of the whole job, milliseconds. */
   wallTimeMs: number;
