@@ -1,23 +1,31 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { BenchSuite } from '@toolbox/config/bench';
 import { usableCores } from '@toolbox/monitor';
+import { findRegressions, loadBaseline, saveBaseline } from './baseline.js';
 import { discoverSuites } from './discover.js';
+import { renderHtml } from './html-report.js';
 import { type CaseResult, FULL_SAMPLING, measureCase, QUICK_SAMPLING } from './measure.js';
 import { type BenchReport, renderConsoleTable, renderMarkdown } from './report.js';
 
 const HELP = `Usage: pnpm bench [-- options]
 
 Runs every benchmark suite (packages/*/bench/*.bench.ts, apps/bench/suites/*.bench.ts),
-each case beside its named baseline in this process, and writes bench-results.json
-and BENCHMARKS.md.
+each case beside its named baseline in this process, and writes bench-results.json,
+BENCHMARKS.md and bench-report.html.
 
 Options:
-  --quick             small inputs and short sampling (under a minute; used in CI)
+  --quick             small inputs and short sampling (under a minute; used in CI). Fails
+                      when a case's speedup falls below half its committed value in
+                      apps/bench/baseline.json
   --filter <pattern>  only cases whose "suite / case" name matches the pattern (regular expression)
-  --out <dir>         where to write the reports (default: apps/bench)
+  --out <dir>         where to write the reports (default: apps/bench, or apps/bench/.quick with --quick)
+  --update-baseline   with --quick: record this run's speedups as the committed baseline
+  --baseline <file>   the baseline file (default: apps/bench/baseline.json)
+  --root <dir>        the repository whose suites to run (default: this one)
   --help              this text
 `;
 
@@ -32,7 +40,10 @@ async function main(): Promise<void> {
     options: {
       quick: { type: 'boolean', default: false },
       filter: { type: 'string' },
-      out: { type: 'string', default: resolve(import.meta.dirname, '..') },
+      out: { type: 'string' },
+      'update-baseline': { type: 'boolean', default: false },
+      baseline: { type: 'string', default: resolve(import.meta.dirname, '..', 'baseline.json') },
+      root: { type: 'string', default: repoRoot },
       help: { type: 'boolean', default: false },
     },
   });
@@ -43,26 +54,31 @@ async function main(): Promise<void> {
   const pattern = values.filter === undefined ? undefined : new RegExp(values.filter, 'i');
   const context = { quick: values.quick };
   const sampling = values.quick ? QUICK_SAMPLING : FULL_SAMPLING;
+  const outDir = values.out ?? resolve(import.meta.dirname, '..', values.quick ? '.quick' : '.');
   const results: CaseResult[] = [];
+  const failedSuites: string[] = [];
 
-  for (const file of discoverSuites(repoRoot)) {
-    const suite = ((await import(file)) as { default: BenchSuite }).default;
-    const cases = (await suite.cases(context)).filter(
-      (benchCase) => pattern === undefined || pattern.test(`${suite.name} / ${benchCase.name}`),
-    );
-    if (cases.length === 0) {
-      await suite.teardown?.();
-      continue;
-    }
-    process.stdout.write(`${suite.name} (${relative(repoRoot, file)})\n`);
+  const root = resolve(values.root as string);
+  for (const file of discoverSuites(root)) {
+    const name = relative(root, file);
     try {
-      for (const benchCase of cases) {
-        const result = await measureCase(suite.name, benchCase, sampling);
-        results.push(result);
-        process.stdout.write(`  ${benchCase.name}: ${result.speedup.toFixed(2)}x\n`);
+      const suite = ((await import(pathToFileURL(file).href)) as { default: BenchSuite }).default;
+      try {
+        const cases = (await suite.cases(context)).filter(
+          (benchCase) => pattern === undefined || pattern.test(`${suite.name} / ${benchCase.name}`),
+        );
+        if (cases.length > 0) process.stdout.write(`${suite.name} (${name})\n`);
+        for (const benchCase of cases) {
+          const result = await measureCase(suite.name, benchCase, sampling);
+          results.push(result);
+          process.stdout.write(`  ${benchCase.name}: ${result.speedup.toFixed(2)}x\n`);
+        }
+      } finally {
+        await suite.teardown?.();
       }
-    } finally {
-      await suite.teardown?.();
+    } catch (error) {
+      failedSuites.push(name);
+      process.stderr.write(`suite ${name} failed: ${(error as Error).stack ?? String(error)}\n`);
     }
   }
 
@@ -80,11 +96,33 @@ async function main(): Promise<void> {
     },
     cases: results,
   };
-  writeFileSync(join(values.out, 'bench-results.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(values.out, 'BENCHMARKS.md'), renderMarkdown(report));
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'bench-results.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(outDir, 'BENCHMARKS.md'), renderMarkdown(report));
+  writeFileSync(join(outDir, 'bench-report.html'), renderHtml(report));
   process.stdout.write(
-    `\n${renderConsoleTable(results)}\n\nwrote bench-results.json and BENCHMARKS.md to ${values.out}\n`,
+    `\n${renderConsoleTable(results)}\n\nwrote bench-results.json, BENCHMARKS.md and bench-report.html to ${outDir}\n`,
   );
+
+  let failed = failedSuites.length > 0;
+  if (values.quick) {
+    const baselinePath = values.baseline as string;
+    const baseline = loadBaseline(baselinePath);
+    if (values['update-baseline']) {
+      saveBaseline(baselinePath, baseline, results);
+      process.stdout.write(`updated ${baselinePath}\n`);
+    } else {
+      const regressions = findRegressions(results, baseline);
+      for (const { id, committed, measured } of regressions) {
+        process.stderr.write(
+          `REGRESSION ${id}: speedup ${measured.toFixed(2)}x is below half the committed ${committed.toFixed(2)}x\n`,
+        );
+      }
+      failed ||= regressions.length > 0;
+      if (regressions.length === 0) process.stdout.write(`no regression against ${baselinePath}\n`);
+    }
+  }
+  if (failed) process.exitCode = 1;
 }
 
 await main();

@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const benchDir = resolve(import.meta.dirname, '..');
+const fixtureRoot = join(import.meta.dirname, 'fixtures', 'slow-repo');
+
+function runCli(args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', join(benchDir, 'src', 'cli.ts'), ...args], {
+    cwd: benchDir,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
+describe('pnpm bench --quick', () => {
+  it('fails on a case slowed below half its committed ratio, and writes the three reports', () => {
+    const out = mkdtempSync(join(tmpdir(), 'toolbox-bench-out-'));
+    const result = runCli([
+      '--quick',
+      '--root',
+      fixtureRoot,
+      '--baseline',
+      join(fixtureRoot, 'baseline.json'),
+      '--out',
+      out,
+    ]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /REGRESSION fixture \/ deliberately slowed: speedup \d\.\d\dx is below half the committed 10\.00x/,
+    );
+    for (const file of ['bench-results.json', 'BENCHMARKS.md', 'bench-report.html']) {
+      expect(existsSync(join(out, file)), file).toBe(true);
+    }
+    const report = JSON.parse(readFileSync(join(out, 'bench-results.json'), 'utf8'));
+    expect(report.cases).toHaveLength(1);
+    expect(report.cases[0].baseline.samplesMs.length).toBeGreaterThanOrEqual(3);
+    expect(readFileSync(join(out, 'bench-report.html'), 'utf8')).toContain('data-speedup=');
+  }, 90_000);
+
+  it('passes the same case against a baseline it meets', () => {
+    const out = mkdtempSync(join(tmpdir(), 'toolbox-bench-out-'));
+    const result = runCli([
+      '--quick',
+      '--root',
+      fixtureRoot,
+      '--baseline',
+      join(out, 'none.json'),
+      '--out',
+      out,
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('no regression against');
+  }, 90_000);
+});
