@@ -41,8 +41,14 @@ export const ALLOWED_EXTERNALS = {
 
 const SCOPE = '@toolbox/';
 const BUILTINS = new Set(builtinModules);
-const IMPORT_PATTERN =
-  /(?:^|[^.\w$])(?:import|export)\s+(?:type\s+)?(?:[^'"`;]*?\sfrom\s+)?['"]([^'"]+)['"]|(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/gm;
+const IMPORT_PATTERNS = [
+  // import 'x';  (side effect, at the start of a line)
+  /^\s*import\s+['"]([^'"]+)['"]/gm,
+  // import a, { b } from 'x';  export { c } from 'x';  import type { D } from 'x';
+  /^\s*(?:import|export)\s+(?:type\s+)?[^'"`;]*?\sfrom\s+['"]([^'"]+)['"]/gm,
+  // await import('x');  require('x');
+  /(?:^|[^.\w$])(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/gm,
+];
 
 /** @param {string} specifier */
 function packageName(specifier) {
@@ -57,9 +63,11 @@ function packageName(specifier) {
 export function importedPackages(source) {
   const withoutComments = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
   const names = new Set();
-  for (const match of withoutComments.matchAll(IMPORT_PATTERN)) {
-    const name = packageName(match[1] ?? match[2] ?? '');
-    if (name) names.add(name);
+  for (const pattern of IMPORT_PATTERNS) {
+    for (const match of withoutComments.matchAll(pattern)) {
+      const name = packageName(match[1] ?? '');
+      if (name) names.add(name);
+    }
   }
   return names;
 }

@@ -102,8 +102,11 @@ describe('check-deps', () => {
         "import { readFileSync } from 'fs';",
         "import { join } from 'node:path';",
         "// import x from 'commented';",
+        "throw new Error(`module does not export '${name}'`);",
+        'const message = "cannot import \'zeta\' here";',
+        "import 'side-effect';",
       ].join('\n'),
     );
-    expect([...names].sort()).toEqual(['@scope/beta', 'alpha', 'delta', 'epsilon', 'gamma']);
+    expect([...names].sort()).toEqual(['@scope/beta', 'alpha', 'delta', 'epsilon', 'gamma', 'side-effect']);
   });
 });
