@@ -102,6 +102,7 @@ describe('check-deps', () => {
         "import { readFileSync } from 'fs';",
         "import { join } from 'node:path';",
         "// import x from 'commented';",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: source text under test, not a template
         "throw new Error(`module does not export '${name}'`);",
         'const message = "cannot import \'zeta\' here";',
         "import 'side-effect';",

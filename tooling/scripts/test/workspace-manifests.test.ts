@@ -4,7 +4,18 @@ import { describe, expect, it } from 'vitest';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
 
-function manifests(group: string): Array<{ dir: string; manifest: Record<string, any> }> {
+interface Manifest {
+  name: string;
+  private?: boolean;
+  publishConfig?: unknown;
+  sideEffects?: boolean;
+  files?: string[];
+  engines?: unknown;
+  exports: Record<string, unknown>;
+  scripts: Record<string, string>;
+}
+
+function manifests(group: string): Array<{ dir: string; manifest: Manifest }> {
   return readdirSync(join(repoRoot, group)).map((dir) => ({
     dir: `${group}/${dir}`,
     manifest: JSON.parse(readFileSync(join(repoRoot, group, dir, 'package.json'), 'utf8')),
