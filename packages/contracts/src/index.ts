@@ -33,6 +33,8 @@ export type {
   PlanSource,
   WorkloadProfile,
 } from './execution.js';
+export type { MachineFacts } from './machine-fingerprint.js';
+export { machineFingerprint } from './machine-fingerprint.js';
 export type {
   Admission,
   AdmissionRequest,

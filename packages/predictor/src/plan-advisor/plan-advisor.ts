@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import {
   type TaskType,
   type WorkloadProfile,
 } from '@toolbox/contracts';
-import { machineFingerprint } from './machine-fingerprint.js';
+import { currentMachineFingerprint } from './machine-fingerprint.js';
 import { readStoreFile, type StoredRun, withFileLock, writeStoreFile } from './plan-store-file.js';
 import { FEATURE_COUNT, featureDistance, workloadFeatures, workloadKey } from './workload-features.js';
 
@@ -36,7 +36,7 @@ export interface PlanAdvisorOptions {
   minSamples?: number;
   /** Confidence below which `suggest` declines, 0–1; default 0.7. */
   threshold?: number;
-  /** Machine fingerprint; default `machineFingerprint()` of this machine. */
+  /** Machine fingerprint (contracts' `machineFingerprint`); default this machine's, from `node:os`. */
   fingerprint?: string;
   /** Delay before a recorded run is written to disk, milliseconds; default 500. */
   persistDelayMs?: number;
@@ -149,9 +149,11 @@ export function createPlanAdvisor(options: PlanAdvisorOptions = {}): LearnedPlan
   const persistDelayMs = options.persistDelayMs ?? 500;
   const now = options.now ?? Date.now;
   const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, 'ToolboxWarning'));
-  const fingerprint = options.fingerprint ?? machineFingerprint();
+  const fingerprint = options.fingerprint ?? currentMachineFingerprint();
   const dir = options.dir === undefined ? defaultDir() : options.dir;
-  const file = dir === false ? undefined : join(dir, `plans-${fingerprint}.json`);
+  // The fingerprint is readable text; the file name carries a short hash of it.
+  const fileId = createHash('sha256').update(fingerprint).digest('hex').slice(0, 16);
+  const file = dir === false ? undefined : join(dir, `plans-${fileId}.json`);
 
   let runs: StoredRun[] = [];
   let groups = new Map<string, Group>();
