@@ -28,3 +28,21 @@ describe('estimateBytes', () => {
     expect(() => estimateBytes({ model: { fn: () => 1 } })).toThrow('value.model.fn is a function');
   });
 });
+
+describe('estimateBytes as the cacheability check', () => {
+  it('rejects class instances but accepts Date, Map, Set, DataView and null-prototype objects', () => {
+    expect(() => estimateBytes({ model: new (class Model {})() })).toThrow(
+      'value.model is a class instance (Model), which cannot be cached',
+    );
+    expect(() => estimateBytes(/re/, 'result')).toThrow('result is a class instance (RegExp)');
+    expect(
+      estimateBytes([
+        new Date(0),
+        new Map(),
+        new Set(),
+        new DataView(new ArrayBuffer(4)),
+        Object.create(null),
+      ]),
+    ).toBeGreaterThan(0);
+  });
+});

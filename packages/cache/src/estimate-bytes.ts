@@ -6,10 +6,20 @@ const OBJECT_OVERHEAD_BYTES = 16;
 /**
  * Approximate in-memory size of a cacheable value, in bytes: what the L1 tier charges
  * against `maxBytes`. Typed arrays and buffers count their bytes exactly; strings two
- * bytes per code unit; numbers 8. A value reached twice is counted twice; a cycle throws.
+ * bytes per code unit; numbers 8. A value reached twice is counted twice.
+ *
+ * Also the cache's check that a value can be stored: JSON data, `undefined`, `bigint`,
+ * typed arrays, `ArrayBuffer`, `DataView`, `Date`, `Map`, `Set` and plain objects
+ * (so `DenseMatrix`). Functions, symbols, class instances and cycles throw
+ * `InvalidInputError` naming the path under `name` (default `'value'`).
  */
-export function estimateBytes(value: unknown): number {
-  return measure(value, new Set(), 'value');
+export function estimateBytes(value: unknown, name = 'value'): number {
+  return measure(value, new Set(), name);
+}
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 function measure(value: unknown, seen: Set<object>, path: string): number {
@@ -55,6 +65,13 @@ function measure(value: unknown, seen: Set<object>, path: string): number {
       total += 8 + measure(entry, seen, `${path}[${i}]`);
     });
   } else if (!(value instanceof Date)) {
+    if (!isPlainObject(value)) {
+      const kind = (value as { constructor?: { name?: string } }).constructor?.name ?? 'unknown';
+      throw new InvalidInputError(
+        `${path} is a class instance (${kind}), which cannot be cached; store plain data instead`,
+        { details: { argument: path } },
+      );
+    }
     for (const [key, entry] of Object.entries(value)) {
       total += 2 * key.length + measure(entry, seen, `${path}.${key}`);
     }
