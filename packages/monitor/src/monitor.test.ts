@@ -10,7 +10,7 @@ afterEach(() => {
 });
 
 /** A monitor over scripted readings; fake timers drive its sampler. */
-function scripted(options: { historySize?: number; intervalMs?: number } = {}) {
+function scripted(options: { historySize?: number; intervalMs?: number; autoStart?: boolean } = {}) {
   vi.useFakeTimers({ now: 0 });
   let next: Partial<SystemSnapshot> = {};
   const source = vi.fn(() => fakeSnapshot({ timeMs: Date.now(), ...next }));
@@ -43,6 +43,16 @@ describe('createMonitor', () => {
     monitor.dispose();
     vi.advanceTimersByTime(5000);
     expect(monitor.history()).toHaveLength(3);
+  });
+
+  it('with autoStart false, runs no timer and samples only on demand', () => {
+    const { monitor, source } = scripted({ autoStart: false });
+    vi.advanceTimersByTime(10_000);
+    expect(source).not.toHaveBeenCalled();
+    expect(monitor.history()).toEqual([]);
+    monitor.latest();
+    expect(monitor.history()).toHaveLength(1);
+    monitor.dispose();
   });
 
   it('latest() samples when there is no fresh sample; snapshot() does not touch the history', () => {

@@ -17,6 +17,11 @@ import { createSnapshotter, type SnapshotterOptions } from './snapshotter.js';
 export interface MonitorOptions extends SnapshotterOptions {
   /** Background sampling period, milliseconds; default 1000. The timer is `unref`'d. */
   intervalMs?: number;
+  /**
+   * Sample in the background; default true. When false, no timer runs and `latest()`
+   * samples on demand (seed 000's `auto_start_optimizer=False`).
+   */
+  autoStart?: boolean;
   /** Snapshots kept in the ring buffer; default 300 (5 minutes at the default interval). */
   historySize?: number;
   /** Governor limits; defaults CPU 80 %, memory 85 %, 4 concurrent heavy operations. */
@@ -72,7 +77,7 @@ class SamplingMonitor implements Monitor {
   readonly #intervalMs: number;
   readonly #history: RingBuffer<SystemSnapshot>;
   readonly #onError: (error: unknown) => void;
-  readonly #timer: NodeJS.Timeout;
+  readonly #timer: NodeJS.Timeout | undefined;
   #disposed = false;
 
   constructor(options: MonitorOptions) {
@@ -103,6 +108,7 @@ class SamplingMonitor implements Monitor {
       this.#source = custom;
       this.#release = undefined;
     }
+    if (options.autoStart === false) return;
     this.#timer = setInterval(() => {
       try {
         this.sample();
