@@ -30,7 +30,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     usableCores: status.usableCores,
     cgroupCpuQuotaCores: quota ?? null,
     memoryPercent: Number(status.memoryPercent.toFixed(1)),
-    loadPercent: Number(status.loadPercent.toFixed(1)),
+    optimalWorkers: status.optimalWorkers,
+    limits: status.limits,
   };
   if (options.json) {
     options.write(
@@ -45,7 +46,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     `  CPU            ${profile.cpuModel}`,
     `  usable cores   ${profile.usableCores}${quota === undefined ? ' (no cgroup CPU quota)' : ` (cgroup quota ${quota} cores)`}`,
     `  memory in use  ${profile.memoryPercent}%`,
-    `  load           ${profile.loadPercent}% of usable cores`,
+    `  workers        ${profile.optimalWorkers} for a generic CPU-bound job`,
+    `  governor       CPU ≤ ${profile.limits.maxCpuPercent}%, memory ≤ ${profile.limits.maxMemoryPercent}%, ≤ ${profile.limits.maxHeavyOperations} heavy operations`,
     '',
     'Task profiles (CPU share, memory budget)',
     ...TASK_TYPES.map((type) => {

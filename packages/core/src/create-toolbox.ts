@@ -1,39 +1,158 @@
-import { freemem, loadavg, totalmem } from 'node:os';
-import { usableCores } from '@toolbox/monitor';
+import { type Cache, createCache } from '@toolbox/cache';
+import { InvalidInputError } from '@toolbox/contracts';
+import {
+  createMonitor,
+  type Monitor,
+  type MonitorOptions,
+  type OperationMetricsJSON,
+  type ResourceLimits,
+} from '@toolbox/monitor';
+import { createOperationRunner, type OptimizeOptions, type OptimizeResult } from './optimize-operation.js';
 
-/** The machine as the toolbox sees it now. */
+export interface ToolboxCacheOptions {
+  /** Memory tier budget, bytes; default 256 MiB. */
+  maxBytes?: number;
+  /** Directory of the disk tier; default none (memory only). */
+  dir?: string;
+  /** Disk tier size cap, bytes; default 1 GiB. */
+  diskMaxBytes?: number;
+  /** Default time to live, milliseconds; default no expiry. */
+  ttlMs?: number;
+}
+
+export interface ToolboxOptions {
+  /** Above this CPU percentage new work is reduced or waits; default 80. */
+  maxCpuPercent?: number;
+  /** Above this memory percentage new work waits; default 85. */
+  maxMemoryPercent?: number;
+  /** Most heavy ML operations at once; default 4. */
+  maxConcurrentHeavy?: number;
+  /** Result cache for `optimizeOperation({ cache: true })`; `false` turns it off. Default: 256 MiB in memory. */
+  cache?: ToolboxCacheOptions | false;
+  /** Sample the machine in the background; default true. */
+  autoStart?: boolean;
+  /** Monitor settings: sampling period, history, anomaly detection, or a custom reading `source`. */
+  monitor?: Pick<MonitorOptions, 'intervalMs' | 'historySize' | 'anomaly' | 'source'>;
+}
+
+/** The machine and the governor's limits, now. */
 export interface SystemStatus {
-  /** Cores this process may use (cgroup quota and CPU affinity applied). */
-  usableCores: number;
-  /** Share of RAM in use, 0–100. */
+  cpuPercent: number;
   memoryPercent: number;
-  /** 1-minute load average over usable cores, as a percentage. */
-  loadPercent: number;
+  usableCores: number;
+  /** Workers a generic CPU-bound job should use now. */
+  optimalWorkers: number;
+  limits: Readonly<ResourceLimits>;
+}
+
+export interface OptimizationStats {
+  tasksOptimized: number;
+  tasksThrottled: number;
+  cacheHits: number;
+  cacheMisses: number;
+  /** cacheHits / (cacheHits + cacheMisses), 0 before any cached call. */
+  cacheHitRate: number;
+  /** Per operation: count, errors, duration quantiles, throughput. */
+  operations: OperationMetricsJSON;
 }
 
 export interface Toolbox extends AsyncDisposable {
+  /** The monitor: snapshots, history, governor, metrics, anomalies, Prometheus text. */
+  readonly monitor: Monitor;
+  /** The result cache, when enabled. */
+  readonly cache: Cache | undefined;
+  /**
+   * Runs `fn(...args)` under the governor (waits or is reduced when over limits, and
+   * counts it), memoised when `cache` is on, with metrics; returns the value and a report.
+   */
+  optimizeOperation<A extends unknown[], R>(
+    name: string,
+    fn: (...args: A) => R | Promise<R>,
+    options?: OptimizeOptions<A>,
+  ): Promise<OptimizeResult<Awaited<R>>>;
+  getOptimizationStats(): OptimizationStats;
   getSystemStatus(): SystemStatus;
-  /** Releases everything the toolbox created. Calling it twice is harmless. */
+  /** Stops the background sampler and releases the cache. Calling it twice is harmless. */
   dispose(): Promise<void>;
 }
 
-/**
- * Creates a toolbox. For now it reports the machine's status; the executor, cache,
- * advisor and registry are wired in as their packages land.
- */
-export function createToolbox(): Toolbox {
+const MIB = 1024 ** 2;
+
+function checkPercent(value: number | undefined, name: string): number | undefined {
+  if (value !== undefined && !(value > 0 && value <= 100)) {
+    throw new InvalidInputError(`options.${name} must be a percentage in (0, 100], got ${value}`, {
+      details: { argument: `options.${name}`, value },
+    });
+  }
+  return value;
+}
+
+/** Creates a toolbox: nothing global, two toolboxes in one process are independent. */
+export function createToolbox(options: ToolboxOptions = {}): Toolbox {
+  const maxCpuPercent = checkPercent(options.maxCpuPercent, 'maxCpuPercent') ?? 80;
+  const maxMemoryPercent = checkPercent(options.maxMemoryPercent, 'maxMemoryPercent') ?? 85;
+  const maxHeavyOperations = options.maxConcurrentHeavy ?? 4;
+  if (!Number.isSafeInteger(maxHeavyOperations) || maxHeavyOperations < 1) {
+    throw new InvalidInputError(
+      `options.maxConcurrentHeavy must be a positive integer, got ${maxHeavyOperations}`,
+      {
+        details: { argument: 'options.maxConcurrentHeavy', value: maxHeavyOperations },
+      },
+    );
+  }
+  const cacheOptions = options.cache ?? {};
+  const monitor = createMonitor({
+    ...options.monitor,
+    limits: { maxCpuPercent, maxMemoryPercent, maxHeavyOperations },
+    autoStart: options.autoStart ?? true,
+  });
+  const cache =
+    cacheOptions === false
+      ? undefined
+      : createCache({
+          maxBytes: cacheOptions.maxBytes ?? 256 * MIB,
+          ttlMs: cacheOptions.ttlMs,
+          disk:
+            cacheOptions.dir === undefined
+              ? undefined
+              : {
+                  dir: cacheOptions.dir,
+                  maxBytes: cacheOptions.diskMaxBytes ?? 1024 * MIB,
+                  ttlMs: cacheOptions.ttlMs,
+                },
+        });
+  const runner = createOperationRunner({ governor: monitor, metrics: monitor.metrics, cache });
+  let disposed: Promise<void> | undefined;
+
   const toolbox: Toolbox = {
-    getSystemStatus() {
-      const cores = usableCores();
-      const total = totalmem();
+    monitor,
+    cache,
+    optimizeOperation: runner.optimizeOperation,
+    getOptimizationStats() {
+      const counters = runner.counters();
+      const lookups = counters.cacheHits + counters.cacheMisses;
       return {
-        usableCores: cores,
-        memoryPercent: (100 * (total - freemem())) / total,
-        loadPercent: (100 * (loadavg()[0] ?? 0)) / cores,
+        ...counters,
+        cacheHitRate: lookups === 0 ? 0 : counters.cacheHits / lookups,
+        operations: monitor.metrics.toJSON(),
       };
     },
-    async dispose() {
-      // Nothing to release yet: the status reads are synchronous and hold no handles.
+    getSystemStatus() {
+      const snapshot = monitor.latest();
+      return {
+        cpuPercent: snapshot.cpuPercent,
+        memoryPercent: snapshot.memoryPercent,
+        usableCores: snapshot.usableCores,
+        optimalWorkers: monitor.optimalWorkers('generic'),
+        limits: monitor.limits,
+      };
+    },
+    dispose() {
+      disposed ??= (async () => {
+        monitor.dispose();
+        await cache?.dispose();
+      })();
+      return disposed;
     },
     [Symbol.asyncDispose]: () => toolbox.dispose(),
   };
