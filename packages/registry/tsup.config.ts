@@ -1,3 +1,3 @@
 import { libraryPreset } from '@toolbox/config/tsup';
 
-export default libraryPreset();
+export default libraryPreset({ entry: ['src/index.ts', 'src/cli.ts'] });
