@@ -1,3 +1,4 @@
 import { libraryPreset } from '@toolbox/config/tsup';
 
-export default libraryPreset();
+// `datasets` is its own entry so the main entry stays free of node:fs.
+export default libraryPreset({ entry: ['src/index.ts', 'src/datasets.ts'] });

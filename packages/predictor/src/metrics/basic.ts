@@ -1,8 +1,8 @@
 import { InvalidInputError, ShapeError } from '@toolbox/contracts';
 
-type Labels = ArrayLike<number>;
+export type Labels = ArrayLike<number>;
 
-function checkPair(yTrue: Labels, yPred: Labels): number {
+export function checkPair(yTrue: Labels, yPred: Labels): number {
   for (const [name, value] of [
     ['yTrue', yTrue],
     ['yPred', yPred],
@@ -50,4 +50,25 @@ export function r2Score(yTrue: Labels, yPred: Labels): number {
   }
   if (total === 0) return residual === 0 ? 1 : 0;
   return 1 - residual / total;
+}
+
+/** Mean of |yTrue − yPred|. */
+export function meanAbsoluteError(yTrue: Labels, yPred: Labels): number {
+  const n = checkPair(yTrue, yPred);
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += Math.abs((yTrue[i] as number) - (yPred[i] as number));
+  return sum / n;
+}
+
+/** Mean of (yTrue − yPred)². */
+export function meanSquaredError(yTrue: Labels, yPred: Labels): number {
+  const n = checkPair(yTrue, yPred);
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += ((yTrue[i] as number) - (yPred[i] as number)) ** 2;
+  return sum / n;
+}
+
+/** Square root of the mean squared error, in the target's unit. */
+export function rootMeanSquaredError(yTrue: Labels, yPred: Labels): number {
+  return Math.sqrt(meanSquaredError(yTrue, yPred));
 }

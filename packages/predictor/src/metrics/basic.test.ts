@@ -1,6 +1,6 @@
 import { InvalidInputError, ShapeError } from '@toolbox/contracts';
 import { describe, expect, it } from 'vitest';
-import { accuracy, r2Score } from './metrics.js';
+import { accuracy, r2Score } from './basic.js';
 
 describe('accuracy', () => {
   it('is the share of exact matches', () => {
