@@ -20,6 +20,7 @@ export type {
 } from './operation-metrics.js';
 export { createOperationMetrics, OperationMetrics } from './operation-metrics.js';
 export { optimalWorkers } from './optimal-workers.js';
+export { otherCpuPercent } from './other-cpu-percent.js';
 export type { Governor, GovernorStats, ResourceGovernorOptions } from './resource-governor.js';
 export { createResourceGovernor } from './resource-governor.js';
 export type { Snapshotter, SnapshotterOptions } from './snapshotter.js';

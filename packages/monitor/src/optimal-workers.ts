@@ -1,11 +1,12 @@
 import type { SystemSnapshot, TaskType } from '@toolbox/contracts';
 import { InvalidInputError, isTaskType, TASK_PROFILES } from '@toolbox/contracts';
 import { DEFAULT_LIMITS, type ResourceLimits } from './limits.js';
+import { otherCpuPercent } from './other-cpu-percent.js';
 
 /**
  * Workers for an operation of `taskType` given a snapshot (seed 000's rule, cgroup-aware):
  * - CPU: the task's share of the usable cores, rounded up (`ceil(cores · cpuShare)`);
- *   when the CPU is above `maxCpuPercent`, the excess is taken off
+ *   when other processes keep the CPU above `maxCpuPercent`, the excess is taken off
  *   (`ceil(cores · (cpu% − max%) / 100)` fewer);
  * - memory: when less memory is available than the task's budget, the workers are
  *   scaled by available / budget;
@@ -26,8 +27,9 @@ export function optimalWorkers(
   const profile = TASK_PROFILES[taskType];
   const cores = snapshot.usableCores;
   let workers = Math.ceil(cores * profile.cpuShare);
-  if (snapshot.cpuPercent > limits.maxCpuPercent)
-    workers -= Math.ceil((cores * (snapshot.cpuPercent - limits.maxCpuPercent)) / 100);
+  const cpuPercent = otherCpuPercent(snapshot);
+  if (cpuPercent > limits.maxCpuPercent)
+    workers -= Math.ceil((cores * (cpuPercent - limits.maxCpuPercent)) / 100);
   if (snapshot.memoryAvailableBytes < profile.memoryBytes)
     workers = Math.floor((workers * snapshot.memoryAvailableBytes) / profile.memoryBytes);
   return Math.max(1, workers);

@@ -58,11 +58,12 @@ describe('createResourceGovernor', () => {
 
   it('reduces workers in proportion above the CPU limit, and makes single-worker work wait', () => {
     const { governor, set } = setup();
-    set({ cpuPercent: 95 });
+    // 95 % busy, none of it this process's: all of it is other processes' load.
+    set({ cpuPercent: 95, processCpuPercent: 0 });
     const reduced = governor.admit({ taskType: 'data-preprocessing', workers: 4 });
     expect(reduced).toMatchObject({ decision: 'reduce', workers: 3 });
     expect(reduced.decision === 'reduce' && reduced.reason).toContain(
-      'CPU at 95.0 % is above the limit of 80.0 %',
+      'CPU used by other processes at 95.0 % is above the limit of 80.0 %',
     );
     expect(governor.admit({ taskType: 'data-preprocessing', workers: 2 })).toMatchObject({
       decision: 'reduce',

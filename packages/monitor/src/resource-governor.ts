@@ -2,6 +2,7 @@ import type { Admission, AdmissionRequest, ResourceGovernor, SystemSnapshot } fr
 import { InvalidInputError, isTaskType, TASK_PROFILES } from '@toolbox/contracts';
 import { optionalFunction, optionalPositiveInteger, optionalPositiveNumber } from './_validate.js';
 import { type ResourceLimits, resolveLimits } from './limits.js';
+import { otherCpuPercent } from './other-cpu-percent.js';
 
 export interface ResourceGovernorOptions {
   /** Where readings come from (a monitor's `latest()`, a snapshotter, or a fake in tests). */
@@ -112,10 +113,12 @@ class LimitsGovernor implements Governor {
         `${this.#stats.activeHeavy} heavy operations are running, the limit is ${maxHeavyOperations}`,
       );
     }
-    // NaN (no CPU reading yet) compares false: unknown load does not throttle.
-    if (snapshot.cpuPercent > maxCpuPercent) {
-      const workers = Math.max(1, Math.floor((requested * maxCpuPercent) / snapshot.cpuPercent));
-      const reason = `CPU at ${percent(snapshot.cpuPercent)} is above the limit of ${percent(maxCpuPercent)}`;
+    // Other processes' load only (see otherCpuPercent). NaN (no CPU reading yet)
+    // compares false: unknown load does not throttle.
+    const cpuPercent = otherCpuPercent(snapshot);
+    if (cpuPercent > maxCpuPercent) {
+      const workers = Math.max(1, Math.floor((requested * maxCpuPercent) / cpuPercent));
+      const reason = `CPU used by other processes at ${percent(cpuPercent)} is above the limit of ${percent(maxCpuPercent)}`;
       if (workers < requested) {
         this.#stats.reduced++;
         this.#stats.throttled++;
