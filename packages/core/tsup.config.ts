@@ -1,3 +1,4 @@
 import { libraryPreset } from '@toolbox/config/tsup';
 
-export default libraryPreset();
+// fit-worker is built beside index: the executor's workers load it as real JavaScript.
+export default libraryPreset({ entry: ['src/index.ts', 'src/fit-worker.ts'] });

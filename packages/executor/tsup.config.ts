@@ -1,3 +1,4 @@
 import { libraryPreset } from '@toolbox/config/tsup';
 
-export default libraryPreset();
+// The worker entry is built beside index: piscina loads it as real JavaScript at run time.
+export default libraryPreset({ entry: ['src/index.ts', 'src/worker.ts'] });

@@ -1,5 +1,7 @@
+import { cpus } from 'node:os';
 import { type Cache, createCache } from '@toolbox/cache';
-import { InvalidInputError } from '@toolbox/contracts';
+import { InvalidInputError, machineFingerprint } from '@toolbox/contracts';
+import { createExecutor, type Executor } from '@toolbox/executor';
 import {
   createMonitor,
   type Monitor,
@@ -7,6 +9,10 @@ import {
   type OperationMetricsJSON,
   type ResourceLimits,
 } from '@toolbox/monitor';
+import { createPlanAdvisor, type LearnedPlanAdvisor } from '@toolbox/predictor';
+import { openRegistry, type Registry } from '@toolbox/registry';
+import { builtFile } from './built-file.js';
+import { type FitOptions, type FitResult, fit } from './fit/fit.js';
 import { createOperationRunner, type OptimizeOptions, type OptimizeResult } from './optimize-operation.js';
 
 export interface ToolboxCacheOptions {
@@ -31,6 +37,15 @@ export interface ToolboxOptions {
   cache?: ToolboxCacheOptions | false;
   /** Sample the machine in the background; default true. */
   autoStart?: boolean;
+  /** Model registry for `fit({ register })`; default none. */
+  registry?: { dir: string } | false;
+  /**
+   * Plan advisor that learns from every job; `dir` defaults to `$XDG_CACHE_HOME/toolbox`
+   * (else `~/.cache/toolbox`); `false` turns it off. Default on.
+   */
+  advisor?: { dir?: string } | false;
+  /** Upper bound on worker threads; default the usable cores. */
+  maxWorkers?: number;
   /** Monitor settings: sampling period, history, anomaly detection, or a custom reading `source`. */
   monitor?: Pick<MonitorOptions, 'intervalMs' | 'historySize' | 'anomaly' | 'source'>;
 }
@@ -61,6 +76,23 @@ export interface Toolbox extends AsyncDisposable {
   readonly monitor: Monitor;
   /** The result cache, when enabled. */
   readonly cache: Cache | undefined;
+  /** The executor, wired to the governor, the advisor and the metrics. */
+  readonly executor: Executor;
+  /** The plan advisor, when enabled. */
+  readonly advisor: LearnedPlanAdvisor | undefined;
+  /** The model registry, when configured. */
+  readonly registry: Registry | undefined;
+  /** `executor.map` with everything pre-wired: planned (advisor, then dry run), governed, measured. */
+  map: Executor['map'];
+  /** `executor.stream`: ordered results, pulling from the source only as they are consumed. */
+  stream: Executor['stream'];
+  /** `executor.run`: one call. */
+  run: Executor['run'];
+  /**
+   * Detects the task, cross-validates candidate pipelines in parallel, refits the best,
+   * caches the result by content and registers it when asked.
+   */
+  fit(X: Parameters<typeof fit>[1], y: ArrayLike<number>, options?: FitOptions): Promise<FitResult>;
   /**
    * Runs `fn(...args)` under the governor (waits or is reduced when over limits, and
    * counts it), memoised when `cache` is on, with metrics; returns the value and a report.
@@ -72,7 +104,7 @@ export interface Toolbox extends AsyncDisposable {
   ): Promise<OptimizeResult<Awaited<R>>>;
   getOptimizationStats(): OptimizationStats;
   getSystemStatus(): SystemStatus;
-  /** Stops the background sampler and releases the cache. Calling it twice is harmless. */
+  /** Stops the workers and the sampler, flushes the advisor, closes the registry and the cache. Calling it twice is harmless. */
   dispose(): Promise<void>;
 }
 
@@ -122,11 +154,39 @@ export function createToolbox(options: ToolboxOptions = {}): Toolbox {
                 },
         });
   const runner = createOperationRunner({ governor: monitor, metrics: monitor.metrics, cache });
+  const facts = monitor.snapshot();
+  const advisor =
+    options.advisor === false
+      ? undefined
+      : createPlanAdvisor({
+          dir: options.advisor?.dir,
+          fingerprint: machineFingerprint({
+            cpuModel: cpus()[0]?.model ?? 'unknown',
+            cores: facts.usableCores,
+            memoryLimitBytes: facts.memoryLimitBytes,
+            nodeMajor: Number(process.versions.node.split('.')[0]),
+          }),
+        });
+  const executor = createExecutor({
+    maxWorkers: options.maxWorkers,
+    governor: monitor,
+    advisor,
+    metrics: monitor.metrics,
+  });
+  const registry = options.registry ? openRegistry({ dir: options.registry.dir }) : undefined;
+  const foldTask = { module: builtFile('fit-worker.js'), export: 'evaluateFold' };
   let disposed: Promise<void> | undefined;
 
   const toolbox: Toolbox = {
     monitor,
     cache,
+    executor,
+    advisor,
+    registry,
+    map: (task, items, mapOptions) => executor.map(task, items, mapOptions),
+    stream: (task, source, streamOptions) => executor.stream(task, source, streamOptions),
+    run: (task, input, runOptions) => executor.run(task, input, runOptions),
+    fit: (X, y, fitOptions) => fit({ executor, cache, registry, foldTask }, X, y, fitOptions),
     optimizeOperation: runner.optimizeOperation,
     getOptimizationStats() {
       const counters = runner.counters();
@@ -149,6 +209,9 @@ export function createToolbox(options: ToolboxOptions = {}): Toolbox {
     },
     dispose() {
       disposed ??= (async () => {
+        await executor.dispose();
+        advisor?.dispose();
+        registry?.close();
         monitor.dispose();
         await cache?.dispose();
       })();

@@ -1,2 +1,14 @@
-export type { SystemStatus, Toolbox } from './create-toolbox.js';
+export type {
+  OptimizationStats,
+  SystemStatus,
+  Toolbox,
+  ToolboxCacheOptions,
+  ToolboxOptions,
+} from './create-toolbox.js';
 export { createToolbox } from './create-toolbox.js';
+export type { Candidate, ModelName } from './fit/candidates.js';
+export { MODEL_NAMES } from './fit/candidates.js';
+export type { FitTask } from './fit/detect-task.js';
+export { detectTask } from './fit/detect-task.js';
+export type { FitOptions, FitResult, LeaderboardRow } from './fit/fit.js';
+export type { OperationReport, OptimizeOptions, OptimizeResult } from './optimize-operation.js';
