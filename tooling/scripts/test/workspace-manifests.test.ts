@@ -41,13 +41,20 @@ describe('workspace manifests', () => {
       expect(manifest.private, dir).toBeUndefined();
       expect(manifest.publishConfig, dir).toEqual({ access: 'public' });
       expect(manifest.sideEffects, dir).toBe(false);
-      expect(manifest.files, dir).toEqual(['dist']);
+      expect(manifest.files, dir).toContain('dist');
       expect(manifest.engines, dir).toEqual({ node: '>=20' });
       expect(manifest.exports['.'], dir).toEqual({
         import: { types: './dist/index.d.ts', default: './dist/index.js' },
         require: { types: './dist/index.d.cts', default: './dist/index.cjs' },
       });
-      expect(Object.keys(manifest.scripts), dir).toEqual(['build', 'typecheck', 'test', 'lint:pkg']);
+      expect(Object.keys(manifest.scripts), dir).toEqual(
+        expect.arrayContaining(['build', 'typecheck', 'test', 'lint:pkg']),
+      );
+      // every sub-path export is dual too, with types per condition
+      for (const [subpath, target] of Object.entries(manifest.exports)) {
+        if (subpath === './package.json') continue;
+        expect(Object.keys(target as object), `${dir} ${subpath}`).toEqual(['import', 'require']);
+      }
     }
   });
 

@@ -72,6 +72,15 @@ function record(
 const memoryOnly = { dir: false as const, fingerprint: FINGERPRINT };
 
 describe('createPlanAdvisor', () => {
+  it('treats a run measured a little differently as the same workload (history), not a neighbour', () => {
+    const advisor = createPlanAdvisor(memoryOnly);
+    advisor.record(record(profile({ itemTimeMs: 2 }), plan(), 1.9));
+    // the same job measured 40 % slower on a busy machine
+    expect(advisor.suggest(profile({ itemTimeMs: 2.8 }), snapshot)?.source).toBe('history');
+    // a job 10x heavier per item is not the same job
+    expect(advisor.predictParameters(profile({ itemTimeMs: 20 }), snapshot)).toBeUndefined();
+  });
+
   it('answers the same workload again from history with the best recorded plan', () => {
     const advisor = createPlanAdvisor(memoryOnly);
     expect(advisor.suggest(profile(), snapshot)).toBeUndefined();
@@ -86,13 +95,14 @@ describe('createPlanAdvisor', () => {
 
   it('answers a similar workload from consistent neighbours with confidence ≥ 0.7', () => {
     const advisor = createPlanAdvisor(memoryOnly);
-    for (const itemCount of [400, 560, 700]) {
+    // Neighbours a factor 10 apart: none is the same workload as the query, all are similar.
+    for (const itemCount of [100, 1000, 10_000]) {
       advisor.record(record(profile({ itemCount }), plan({ chunkSize: 25 }), 1.9));
     }
-    const prediction = advisor.predictParameters(profile({ itemCount: 1000, itemTimeMs: 2.6 }), snapshot);
+    const prediction = advisor.predictParameters(profile({ itemCount: 316, itemTimeMs: 2.6 }), snapshot);
     expect(prediction?.plan.source).toBe('model');
     expect(prediction!.plan.confidence).toBeGreaterThanOrEqual(0.7);
-    const suggestion = advisor.suggest(profile({ itemCount: 1000, itemTimeMs: 2.6 }), snapshot);
+    const suggestion = advisor.suggest(profile({ itemCount: 316, itemTimeMs: 2.6 }), snapshot);
     expect(suggestion).toMatchObject({ mode: 'threads', workers: 2, source: 'model' });
     // Chunk size transfers as time per chunk: 25 items x 2 ms = 50 ms -> ~19 items of 2.6 ms.
     expect(suggestion!.chunkSize).toBeGreaterThanOrEqual(18);
@@ -109,17 +119,17 @@ describe('createPlanAdvisor', () => {
 
   it('needs minSamples runs before the neighbour model answers', () => {
     const advisor = createPlanAdvisor({ ...memoryOnly, minSamples: 3 });
-    advisor.record(record(profile({ itemCount: 400 }), plan(), 1.9));
-    advisor.record(record(profile({ itemCount: 700 }), plan(), 1.9));
-    expect(advisor.predictParameters(profile({ itemCount: 560 }), snapshot)).toBeUndefined();
+    advisor.record(record(profile({ itemCount: 100 }), plan(), 1.9));
+    advisor.record(record(profile({ itemCount: 10_000 }), plan(), 1.9));
+    expect(advisor.predictParameters(profile({ itemCount: 1000 }), snapshot)).toBeUndefined();
   });
 
   it('loses confidence when neighbours disagree', () => {
     const advisor = createPlanAdvisor(memoryOnly);
-    advisor.record(record(profile({ itemCount: 400 }), plan({ mode: 'serial', workers: 1 }), 1));
-    advisor.record(record(profile({ itemCount: 700 }), plan({ workers: 2 }), 1.3));
-    advisor.record(record(profile({ itemCount: 300 }), plan({ mode: 'async', workers: 8 }), 1.1));
-    expect(advisor.suggest(profile({ itemCount: 500 }), snapshot)).toBeUndefined();
+    advisor.record(record(profile({ itemCount: 100 }), plan({ mode: 'serial', workers: 1 }), 1));
+    advisor.record(record(profile({ itemCount: 1000 }), plan({ mode: 'async', workers: 8 }), 1.1));
+    advisor.record(record(profile({ itemCount: 10_000 }), plan({ workers: 2 }), 1.3));
+    expect(advisor.suggest(profile({ itemCount: 316 }), snapshot)).toBeUndefined();
   });
 
   it('ignores runs from another machine and failed runs', () => {

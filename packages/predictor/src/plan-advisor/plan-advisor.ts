@@ -18,7 +18,13 @@ import { FEATURE_COUNT, featureDistance, workloadFeatures, workloadKey } from '.
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Mean neighbour distance at which proximity reaches 0 (features are in [0, 1]). */
-const PROXIMITY_RADIUS = 0.3;
+const PROXIMITY_RADIUS = 0.5;
+/**
+ * A remembered workload this close counts as the same job again (answered from history):
+ * about a factor 2 in item count or per-item time, as a loaded machine measures the same
+ * job differently from one run to the next.
+ */
+const SAME_WORKLOAD_DISTANCE = 0.05;
 
 export interface PlanAdvisorOptions {
   /**
@@ -263,7 +269,7 @@ export function createPlanAdvisor(options: PlanAdvisorOptions = {}): LearnedPlan
   }
 
   /**
-   * The `count` nearest groups. Workloads of another task type are at least
+   * The `count` nearest groups (runs with one `workloadKey` form a group, represented by its best run). Workloads of another task type are at least
    * TASK_TYPE_DISTANCE away, beyond the proximity radius, so they are scanned only
    * when the same task type has fewer than `count` groups. The scan compares squared
    * distances and stops summing a candidate once it is past the current k-th best.
@@ -309,9 +315,12 @@ export function createPlanAdvisor(options: PlanAdvisorOptions = {}): LearnedPlan
     }));
   }
 
-  function fromNeighbours(profile: WorkloadProfile, snapshot: SystemSnapshot): PlanPrediction | undefined {
-    if (runs.length < minSamples || groupList.length === 0) return undefined;
-    const features = workloadFeatures(profile, snapshot);
+  function fromNeighbours(
+    features: Float64Array,
+    profile: WorkloadProfile,
+    snapshot: SystemSnapshot,
+  ): PlanPrediction | undefined {
+    if (runs.length < minSamples) return undefined;
     const nearest = nearestGroups(features, profile.taskType, Math.min(k, groupList.length));
     const weights = nearest.map(({ distance }) => 1 / (distance + 1e-6));
     const totalWeight = weights.reduce((sum, weight) => sum + weight, 0);
@@ -374,10 +383,17 @@ export function createPlanAdvisor(options: PlanAdvisorOptions = {}): LearnedPlan
 
   function predict(profile: WorkloadProfile, snapshot: SystemSnapshot): PlanPrediction | undefined {
     if (indexDirty) rebuildIndex();
-    const group = groups.get(workloadKey(profile, snapshot));
-    if (group !== undefined)
-      return { plan: fromHistory(group, profile, snapshot), neighbours: group.runs.length };
-    return fromNeighbours(profile, snapshot);
+    if (groupList.length === 0) return undefined;
+    const features = workloadFeatures(profile, snapshot);
+    const [nearest] = nearestGroups(features, profile.taskType, 1);
+    if (
+      nearest !== undefined &&
+      nearest.distance <= SAME_WORKLOAD_DISTANCE &&
+      nearest.group.taskType === profile.taskType
+    ) {
+      return { plan: fromHistory(nearest.group, profile, snapshot), neighbours: nearest.group.runs.length };
+    }
+    return fromNeighbours(features, profile, snapshot);
   }
 
   function scheduleWrite(): void {
