@@ -1,25 +1,49 @@
-import { availableParallelism } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runDemo } from './run-demo.js';
-
-async function capture(json: boolean): Promise<string> {
-  let output = '';
-  await runDemo({ json, write: (text) => (output += text) });
-  return output;
-}
+import { parseDatasets, runDemo } from './run-demo.js';
 
 describe('runDemo', () => {
-  it('prints the machine profile and the task profiles', async () => {
-    const text = await capture(false);
-    expect(text).toMatch(/usable cores\s+\d+/);
-    expect(text).toContain('model-training');
-    expect(text).toContain('Coming as the packages land');
-  });
+  it('runs the pipeline and prints a JSON summary with the plan, leaderboards and stats; twice', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'toolbox-demo-'));
+    const run = async () => {
+      let output = '';
+      const result = await runDemo({
+        rows: 3000,
+        datasets: ['iris', 'wine'],
+        stateDir,
+        json: true,
+        quiet: false,
+        servePort: undefined,
+        tty: false,
+        write: (text) => (output += text),
+        writeProgress: () => {},
+      });
+      return { result, json: JSON.parse(output) };
+    };
+    const { result, json } = await run();
+    expect(json.featureMap.items).toBe(3000);
+    expect(['serial', 'threads']).toContain(json.featureMap.plan.mode);
+    expect(json.featureMap.plan.reason.length).toBeGreaterThan(10);
+    expect(json.leaderboards.map((row: { dataset: string }) => row.dataset)).toEqual(['iris', 'wine']);
+    expect(json.leaderboards[0].score).toBeGreaterThan(0.9);
+    expect(json.registry.requests).toBe(2000);
+    expect(Object.keys(json.registry.byVariant).sort()).toEqual(['challenger', 'champion']);
+    expect(json.stats.optimization.tasksOptimized).toBeGreaterThanOrEqual(2);
+    expect(json.memoised.warmMs).toBeLessThan(json.memoised.coldMs);
+    expect(existsSync(result.dashboardFile)).toBe(true);
+    expect(readFileSync(result.dashboardFile, 'utf8')).toContain('data-chart="heatmap"');
 
-  it('prints JSON whose usable cores fit the machine', async () => {
-    const report = JSON.parse(await capture(true));
-    expect(report.machine.usableCores).toBeGreaterThanOrEqual(1);
-    expect(report.machine.usableCores).toBeLessThanOrEqual(availableParallelism());
-    expect(report.taskProfiles['model-training'].cpuShare).toBe(0.8);
+    // A second run on the same state: the advisor answers from history, the fits come from the cache.
+    const second = await run();
+    expect(second.json.featureMap.replan.source).toBe('history');
+    expect(second.json.leaderboards.every((row: { cached: boolean }) => row.cached)).toBe(true);
+    expect(second.json.registry.production).not.toBe(json.registry.production);
+  }, 180_000);
+
+  it('rejects an unknown dataset by name', () => {
+    expect(parseDatasets('iris,wine')).toEqual(['iris', 'wine']);
+    expect(() => parseDatasets('iris,mnist')).toThrow('--datasets: unknown dataset "mnist"');
   });
 });

@@ -1,63 +1,118 @@
-import { cpus } from 'node:os';
-import { TASK_PROFILES, TASK_TYPES } from '@toolbox/contracts';
-import { createToolbox } from '@toolbox/core';
-import { cgroupCpuQuota } from '@toolbox/monitor';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DATASET_NAMES, type DatasetName } from '@toolbox/predictor/datasets';
+import { startDashboardServer } from './dashboard/dashboard-server.js';
+import { renderDashboard } from './dashboard/render-dashboard.js';
+import { createReporter } from './pipeline/progress.js';
+import { type DemoSummary, runPipeline } from './pipeline/run-pipeline.js';
 
 export interface DemoOptions {
-  /** Print machine-readable JSON instead of text. */
+  /** Rows of the generated table; default 50 000. */
+  rows: number;
+  /** Datasets to fit; default all five. */
+  datasets: readonly DatasetName[];
+  /** Registry, advisor history, disk cache and dashboard.html; default `.toolbox`. */
+  stateDir: string;
+  /** Print only the JSON summary. */
   json: boolean;
+  /** Print nothing but errors (and the JSON with `json`). */
+  quiet: boolean;
+  /** Serve the dashboard live on this port (0: any free port); undefined: do not serve. */
+  servePort: number | undefined;
+  /** stdout is a terminal: progress bars and colours. */
+  tty: boolean;
   write: (text: string) => void;
+  writeProgress: (text: string) => void;
 }
 
-const GIB = 1024 ** 3;
+export interface DemoResult {
+  summary: DemoSummary;
+  dashboardFile: string;
+  /** When serving: the URL and a function that stops the server. */
+  server?: { url: string; close: () => Promise<void> };
+}
 
-const COMING = [
-  'plan and run a CPU-heavy feature-engineering map, with the plan, its reason and the speedup over serial',
-  "run it again on the advisor's instant plan",
-  'memoised preprocessing, cold vs warm',
-  'fit with parallel cross-validation on the five shipped datasets, with a leaderboard',
-  'register, promote and A/B-route the best model; batched inference',
-  'a self-contained dashboard.html',
-];
+/** Removes the demo's state directory (`--clean`). */
+export function cleanState(stateDir: string): void {
+  rmSync(stateDir, { recursive: true, force: true });
+}
 
-/** Profiles the machine and says what the demo will do once the packages land. */
-export async function runDemo(options: DemoOptions): Promise<void> {
-  await using toolbox = createToolbox();
-  const status = toolbox.getSystemStatus();
-  const quota = cgroupCpuQuota();
-  const profile = {
-    cpuModel: cpus()[0]?.model ?? 'unknown',
-    usableCores: status.usableCores,
-    cgroupCpuQuotaCores: quota ?? null,
-    memoryPercent: Number(status.memoryPercent.toFixed(1)),
-    optimalWorkers: status.optimalWorkers,
-    limits: status.limits,
-  };
-  if (options.json) {
-    options.write(
-      `${JSON.stringify({ machine: profile, taskProfiles: TASK_PROFILES, coming: COMING }, null, 2)}\n`,
-    );
-    return;
+export function parseDatasets(list: string | undefined): DatasetName[] {
+  if (list === undefined) return [...DATASET_NAMES];
+  const names = list.split(',').map((name) => name.trim());
+  for (const name of names) {
+    if (!(DATASET_NAMES as readonly string[]).includes(name)) {
+      throw new Error(
+        `--datasets: unknown dataset ${JSON.stringify(name)} (known: ${DATASET_NAMES.join(', ')})`,
+      );
+    }
   }
-  const lines = [
-    'Toolbox demo',
-    '',
-    'Machine',
-    `  CPU            ${profile.cpuModel}`,
-    `  usable cores   ${profile.usableCores}${quota === undefined ? ' (no cgroup CPU quota)' : ` (cgroup quota ${quota} cores)`}`,
-    `  memory in use  ${profile.memoryPercent}%`,
-    `  workers        ${profile.optimalWorkers} for a generic CPU-bound job`,
-    `  governor       CPU ≤ ${profile.limits.maxCpuPercent}%, memory ≤ ${profile.limits.maxMemoryPercent}%, ≤ ${profile.limits.maxHeavyOperations} heavy operations`,
-    '',
-    'Task profiles (CPU share, memory budget)',
-    ...TASK_TYPES.map((type) => {
-      const { cpuShare, memoryBytes, heavy } = TASK_PROFILES[type];
-      return `  ${type.padEnd(22)} ${String(Math.round(cpuShare * 100)).padStart(3)}%  ${(memoryBytes / GIB).toFixed(2)} GiB${heavy ? '  heavy' : ''}`;
-    }),
-    '',
-    'Coming as the packages land:',
-    ...COMING.map((step) => `  - ${step}`),
-    '',
-  ];
-  options.write(lines.join('\n'));
+  return names as DatasetName[];
+}
+
+/** Runs the pipeline with progress and a summary, writes dashboard.html, serves it live when asked. */
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  mkdirSync(options.stateDir, { recursive: true });
+  const reporter = createReporter({
+    quiet: options.quiet || options.json,
+    tty: options.tty,
+    write: options.write,
+    writeProgress: options.writeProgress,
+  });
+  const server =
+    options.servePort === undefined
+      ? undefined
+      : await startDashboardServer(
+          {
+            generatedAt: new Date().toISOString(),
+            machine: {
+              cpuModel: '…',
+              usableCores: 0,
+              memoryLimitBytes: 0,
+              limits: { maxCpuPercent: 0, maxMemoryPercent: 0, maxConcurrentHeavy: 0 },
+            },
+            leaderboards: [],
+            lossCurves: [],
+            resources: [],
+            cache: [],
+            registry: { model: '', versions: [] },
+          },
+          { port: options.servePort },
+        );
+  if (server !== undefined && !options.json) options.write(`dashboard live at ${server.url}\n`);
+  const liveReporter =
+    server === undefined
+      ? reporter
+      : {
+          ...reporter,
+          step(title: string) {
+            reporter.step(title);
+            server.progress(title);
+          },
+        };
+  try {
+    const { summary, dashboard } = await runPipeline({
+      rows: options.rows,
+      datasets: options.datasets,
+      stateDir: options.stateDir,
+      reporter: liveReporter,
+      onUpdate: server === undefined ? undefined : (data) => server.update(data),
+    });
+    const dashboardFile = join(options.stateDir, 'dashboard.html');
+    writeFileSync(dashboardFile, renderDashboard(dashboard));
+    if (options.json) {
+      options.write(`${JSON.stringify({ ...summary, dashboardFile }, null, 2)}\n`);
+    } else if (!options.quiet) {
+      options.write(`\ndone in ${(summary.totalMs / 1000).toFixed(1)} s; dashboard: ${dashboardFile}\n`);
+    }
+    server?.done({ message: `finished in ${(summary.totalMs / 1000).toFixed(1)} s`, summary });
+    return {
+      summary,
+      dashboardFile,
+      server: server === undefined ? undefined : { url: server.url, close: () => server.close() },
+    };
+  } catch (error) {
+    await server?.close();
+    throw error;
+  }
 }

@@ -157,7 +157,7 @@ export function heatmap(
   title: string,
 ): string {
   const n = labels.length;
-  const cell = Math.max(18, Math.min(44, Math.floor(420 / Math.max(1, n))));
+  const cell = Math.max(18, Math.min(72, Math.floor(420 / Math.max(1, n))));
   const left = 70;
   const top = 40;
   const size = Math.max(left + n * cell + 20, 380);

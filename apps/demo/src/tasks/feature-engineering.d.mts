@@ -1,0 +1,1 @@
+export declare function engineerRow(row: number[]): number[];
