@@ -65,7 +65,8 @@ describe('pnpm demo -- --serve', () => {
       expect(events.some((event) => event.event === 'update')).toBe(true);
       const done = events.at(-1);
       expect(done?.event).toBe('done');
-      const summary = (done?.data as { summary: { leaderboards: { dataset: string }[] } } | undefined)?.summary;
+      const summary = (done?.data as { summary: { leaderboards: { dataset: string }[] } } | undefined)
+        ?.summary;
       expect(summary?.leaderboards.map((row) => row.dataset)).toEqual(['iris']);
       const page = await (await fetch(url)).text();
       expect(page).toContain("new EventSource('/events')");
