@@ -11,7 +11,7 @@ const items = Array.from({ length: 120 }, () => 2);
 describe('executor + plan advisor through the toolbox', () => {
   it('plans the second run of a workload from history, with the same decision, also after a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'toolbox-advisor-it-'));
-    const first = createToolbox({ autoStart: false, cache: false, advisor: { dir } });
+    const first = createToolbox({ autoStart: false, maxCpuPercent: 100, cache: false, advisor: { dir } });
     const measured = await first.executor.plan(task, items, { taskType: 'feature-engineering' });
     expect(measured.source).toBe('dry-run');
     const results = await first.map(task, items, { plan: measured, taskType: 'feature-engineering' });
@@ -27,7 +27,7 @@ describe('executor + plan advisor through the toolbox', () => {
     });
     await first.dispose();
 
-    const restarted = createToolbox({ autoStart: false, cache: false, advisor: { dir } });
+    const restarted = createToolbox({ autoStart: false, maxCpuPercent: 100, cache: false, advisor: { dir } });
     const afterRestart = await restarted.executor.plan(task, items, { taskType: 'feature-engineering' });
     expect(afterRestart.source).toBe('history');
     expect({ mode: afterRestart.mode, workers: afterRestart.workers }).toEqual({

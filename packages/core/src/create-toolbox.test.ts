@@ -25,7 +25,7 @@ function reading(overrides: Partial<SystemSnapshot> = {}): SystemSnapshot {
 
 describe('createToolbox', () => {
   it('runs an operation and reports it', async () => {
-    await using toolbox = createToolbox({ autoStart: false });
+    await using toolbox = createToolbox({ autoStart: false, maxCpuPercent: 100 });
     const { value, report } = await toolbox.optimizeOperation('add', (a: number, b: number) => a + b, {
       args: [2, 3],
     });
@@ -35,7 +35,7 @@ describe('createToolbox', () => {
   });
 
   it('memoises when asked: the second identical call is a cache hit, other arguments are not', async () => {
-    await using toolbox = createToolbox({ autoStart: false });
+    await using toolbox = createToolbox({ autoStart: false, maxCpuPercent: 100 });
     let runs = 0;
     const square = async (x: number) => {
       runs++;
@@ -65,7 +65,7 @@ describe('createToolbox', () => {
   });
 
   it('never caches a failure', async () => {
-    await using toolbox = createToolbox({ autoStart: false });
+    await using toolbox = createToolbox({ autoStart: false, maxCpuPercent: 100 });
     let attempts = 0;
     const flaky = () => {
       attempts++;
@@ -117,8 +117,8 @@ describe('createToolbox', () => {
   });
 
   it('keeps two toolboxes independent', async () => {
-    await using first = createToolbox({ autoStart: false });
-    await using second = createToolbox({ autoStart: false });
+    await using first = createToolbox({ autoStart: false, maxCpuPercent: 100 });
+    await using second = createToolbox({ autoStart: false, maxCpuPercent: 100 });
     await first.optimizeOperation('op', () => 1, { cache: true });
     await first.optimizeOperation('op', () => 1, { cache: true });
     const fromSecond = await second.optimizeOperation('op', () => 2, { cache: true });
@@ -139,7 +139,7 @@ describe('createToolbox', () => {
   it('rejects bad options and arguments by name', async () => {
     expect(() => createToolbox({ maxCpuPercent: 0 })).toThrow(/options\.maxCpuPercent must be a percentage/);
     expect(() => createToolbox({ maxConcurrentHeavy: 1.5 })).toThrow(InvalidInputError);
-    await using toolbox = createToolbox({ autoStart: false, cache: false });
+    await using toolbox = createToolbox({ autoStart: false, maxCpuPercent: 100, cache: false });
     await expect(toolbox.optimizeOperation('', () => 1)).rejects.toThrow(/name must be a non-empty string/);
     await expect(toolbox.optimizeOperation('x', () => 1, { cache: true })).rejects.toThrow(
       /created with cache: false/,
@@ -157,10 +157,10 @@ describe('createToolbox', () => {
       return Array.from({ length: n }, (_, i) => i);
     };
     {
-      await using toolbox = createToolbox({ autoStart: false, cache: { dir } });
+      await using toolbox = createToolbox({ autoStart: false, maxCpuPercent: 100, cache: { dir } });
       await toolbox.optimizeOperation('range', work, { args: [3], cache: true });
     }
-    await using again = createToolbox({ autoStart: false, cache: { dir } });
+    await using again = createToolbox({ autoStart: false, maxCpuPercent: 100, cache: { dir } });
     const { value, report } = await again.optimizeOperation('range', work, { args: [3], cache: true });
     expect(value).toEqual([0, 1, 2]);
     expect(report.cached).toBe(true);
@@ -171,7 +171,7 @@ describe('createToolbox', () => {
     // Node 20 does not parse `await using` (TypeScript compiles it to this); the built package is what users run.
     const script = `
       import { createToolbox } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
-      const toolbox = createToolbox();
+      const toolbox = createToolbox({ maxCpuPercent: 100 });
       try {
         await toolbox.optimizeOperation('op', () => 1, { cache: true });
       } finally {

@@ -14,6 +14,7 @@ import { openRegistry, type Registry } from '@toolbox/registry';
 import { builtFile } from './built-file.js';
 import { type FitOptions, type FitResult, fit } from './fit/fit.js';
 import { createOperationRunner, type OptimizeOptions, type OptimizeResult } from './optimize-operation.js';
+import { createParallelMath, type ParallelMath } from './parallel-math.js';
 
 export interface ToolboxCacheOptions {
   /** Memory tier budget, bytes; default 256 MiB. */
@@ -82,6 +83,8 @@ export interface Toolbox extends AsyncDisposable {
   readonly advisor: LearnedPlanAdvisor | undefined;
   /** The model registry, when configured. */
   readonly registry: Registry | undefined;
+  /** Math kernels fanned out over the workers where it pays (large `matmul`). */
+  readonly math: ParallelMath;
   /** `executor.map` with everything pre-wired: planned (advisor, then dry run), governed, measured. */
   map: Executor['map'];
   /** `executor.stream`: ordered results, pulling from the source only as they are consumed. */
@@ -183,6 +186,7 @@ export function createToolbox(options: ToolboxOptions = {}): Toolbox {
     executor,
     advisor,
     registry,
+    math: createParallelMath(executor, () => monitor.latest().usableCores),
     map: (task, items, mapOptions) => executor.map(task, items, mapOptions),
     stream: (task, source, streamOptions) => executor.stream(task, source, streamOptions),
     run: (task, input, runOptions) => executor.run(task, input, runOptions),

@@ -12,3 +12,5 @@ export type { FitTask } from './fit/detect-task.js';
 export { detectTask } from './fit/detect-task.js';
 export type { FitOptions, FitResult, LeaderboardRow } from './fit/fit.js';
 export type { OperationReport, OptimizeOptions, OptimizeResult } from './optimize-operation.js';
+export type { ParallelMath } from './parallel-math.js';
+export { PARALLEL_MIN_MULTIPLY_ADDS } from './parallel-math.js';

@@ -8,8 +8,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createToolbox } from '../create-toolbox.js';
 import { detectTask } from './detect-task.js';
 
+// maxCpuPercent 100: the tests must not wait on the CI machine's other load.
 const toolbox = createToolbox({
   autoStart: false,
+  maxCpuPercent: 100,
   advisor: false,
   registry: { dir: mkdtempSync(join(tmpdir(), 'toolbox-fit-registry-')) },
 });
@@ -103,7 +105,7 @@ describe('toolbox.fit', () => {
     await expect(toolbox.fit(iris.X, iris.y, { models: ['svm' as never] })).rejects.toBeInstanceOf(
       InvalidInputError,
     );
-    const noRegistry = createToolbox({ autoStart: false, advisor: false });
+    const noRegistry = createToolbox({ autoStart: false, maxCpuPercent: 100, advisor: false });
     await expect(noRegistry.fit(iris.X, iris.y, { register: 'x' })).rejects.toThrow(
       /needs a toolbox created with a registry/,
     );
