@@ -1,0 +1,2 @@
+export declare const HARMONICS: number;
+export declare function features(row: readonly number[]): number[];
