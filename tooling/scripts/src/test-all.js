@@ -2,9 +2,10 @@
 // @ts-check
 /**
  * `pnpm test`: lint and format (Biome), the dependency rule, then build, typecheck,
- * publint + attw and every package's tests through turbo; ends with one line
- * `N passed, N failed` summed from the test runners' reports, and exits non-zero if
- * any step or test failed.
+ * publint + attw and every package's tests through turbo, then the quick benchmarks
+ * against their committed ratios (`pnpm bench --quick`: a case below half its committed
+ * speedup fails); ends with one line `N passed, N failed` summed from the test runners'
+ * reports, and exits non-zero if any step or test failed.
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -42,6 +43,14 @@ const failedSteps = [
   ])
     ? undefined
     : 'turbo',
+  step('quick benchmarks against the committed ratios', process.execPath, [
+    '--import',
+    'tsx',
+    join(repoRoot, 'apps', 'bench', 'src', 'cli.ts'),
+    '--quick',
+  ])
+    ? undefined
+    : 'bench --quick',
 ].filter(Boolean);
 
 const totals = collectTotals(repoRoot);
