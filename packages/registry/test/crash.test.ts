@@ -24,7 +24,15 @@ describe('crash safety', () => {
       } else {
         const started = await Promise.race([writer.ready.then(() => true), sleep(60_000).then(() => false)]);
         expect(started, `writer did not start within 60 s: ${writer.stderr()}`).toBe(true);
-        await sleep(5 + Math.random() * 120);
+        // Kill mid-stream: after at least one acknowledged version (however slow a loaded
+        // machine makes the writer), then at a random moment among the next writes.
+        const deadline = Date.now() + 60_000;
+        while (writer.acks.length === 0 && Date.now() < deadline) await sleep(2);
+        expect(
+          writer.acks.length,
+          `writer acknowledged nothing within 60 s: ${writer.stderr()}`,
+        ).toBeGreaterThan(0);
+        await sleep(Math.random() * 120);
       }
       const acksBefore = writer.acks.length;
       writer.child.kill('SIGKILL');
