@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import { type Cache, createCache } from '@toolbox/cache';
 import { InvalidInputError, machineFingerprint } from '@toolbox/contracts';
-import { createExecutor, type Executor } from '@toolbox/executor';
+import { builtModule, createExecutor, type Executor } from '@toolbox/executor';
 import {
   createMonitor,
   type Monitor,
@@ -11,7 +11,6 @@ import {
 } from '@toolbox/monitor';
 import { createPlanAdvisor, type LearnedPlanAdvisor } from '@toolbox/predictor';
 import { openRegistry, type Registry } from '@toolbox/registry';
-import { builtFile } from './built-file.js';
 import { type FitOptions, type FitResult, fit } from './fit/fit.js';
 import { createOperationRunner, type OptimizeOptions, type OptimizeResult } from './optimize-operation.js';
 import { createParallelMath, type ParallelMath } from './parallel-math.js';
@@ -177,7 +176,7 @@ export function createToolbox(options: ToolboxOptions = {}): Toolbox {
     metrics: monitor.metrics,
   });
   const registry = options.registry ? openRegistry({ dir: options.registry.dir }) : undefined;
-  const foldTask = { module: builtFile('fit-worker.js'), export: 'evaluateFold' };
+  const foldTask = { module: builtModule(import.meta.url, 'fit-worker.js'), export: 'evaluateFold' };
   let disposed: Promise<void> | undefined;
 
   const toolbox: Toolbox = {

@@ -1,7 +1,7 @@
 import { assertDenseMatrix, type DenseMatrix, ShapeError } from '@toolbox/contracts';
 import type { Executor } from '@toolbox/executor';
+import { builtModule } from '@toolbox/executor';
 import { createSharedMatrix, matmul, rowBlocks } from '@toolbox/math';
-import { builtFile } from './built-file.js';
 import type { MatmulBlock } from './math-worker.js';
 
 /**
@@ -29,7 +29,7 @@ function shared(matrix: DenseMatrix): DenseMatrix {
 
 /** Math kernels fanned out over the executor's worker threads where it pays. */
 export function createParallelMath(executor: Executor, workers: () => number): ParallelMath {
-  const task = { module: builtFile('math-worker.js'), export: 'matmulBlock' };
+  const task = { module: builtModule(import.meta.url, 'math-worker.js'), export: 'matmulBlock' };
   return {
     async matmul(a, b) {
       assertDenseMatrix(a, 'a');

@@ -1,3 +1,4 @@
+export { builtModule } from './built-module.js';
 export type { CircuitBreakerOptions, CircuitState } from './circuit-breaker.js';
 export { CircuitBreaker } from './circuit-breaker.js';
 export type {
