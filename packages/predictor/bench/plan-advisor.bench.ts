@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineSuite } from '@toolbox/config/bench';
 import type { ExecutionRecord, SystemSnapshot, TaskType, WorkloadProfile } from '@toolbox/contracts';
+import { quietSnapshot } from '../src/plan-advisor/fixtures/snapshot.js';
 import { createPlanAdvisor } from '../src/plan-advisor/plan-advisor.js';
 
 const FINGERPRINT = 'bench-machine';
@@ -14,18 +15,7 @@ const TASK_TYPES: TaskType[] = [
   'generic',
 ];
 
-const snapshot: SystemSnapshot = {
-  timeMs: 0,
-  usableCores: 2,
-  cpuPercent: 10,
-  processCpuPercent: 5,
-  memoryUsedBytes: 4 * 1024 ** 3,
-  memoryAvailableBytes: 20 * 1024 ** 3,
-  memoryLimitBytes: 24 * 1024 ** 3,
-  memoryPercent: 16,
-  loadAverage: [0.1, 0.1, 0.1],
-  eventLoopLagMs: 0.1,
-};
+const snapshot = quietSnapshot;
 
 /** Deterministic pseudo-random numbers (mulberry32). */
 function random(seed: number): () => number {

@@ -4,23 +4,13 @@ import { join } from 'node:path';
 import type { ExecutionPlan, ExecutionRecord, SystemSnapshot, WorkloadProfile } from '@toolbox/contracts';
 import { InvalidInputError } from '@toolbox/contracts';
 import { describe, expect, it } from 'vitest';
+import { quietSnapshot } from './fixtures/snapshot.js';
 import { createPlanAdvisor } from './plan-advisor.js';
 
 const FINGERPRINT = 'test-machine';
 const DAY_MS = 86_400_000;
 
-const snapshot: SystemSnapshot = {
-  timeMs: 0,
-  usableCores: 2,
-  cpuPercent: 10,
-  processCpuPercent: 5,
-  memoryUsedBytes: 4 * 1024 ** 3,
-  memoryAvailableBytes: 20 * 1024 ** 3,
-  memoryLimitBytes: 24 * 1024 ** 3,
-  memoryPercent: 16,
-  loadAverage: [0.1, 0.1, 0.1],
-  eventLoopLagMs: 0.1,
-};
+const snapshot = quietSnapshot;
 
 function profile(overrides: Partial<WorkloadProfile> = {}): WorkloadProfile {
   return {
