@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineSuite } from '@toolbox/config/bench';
-import type { ExecutionRecord, SystemSnapshot, TaskType, WorkloadProfile } from '@toolbox/contracts';
+import type { ExecutionRecord, TaskType, WorkloadProfile } from '@toolbox/contracts';
 import { quietSnapshot } from '../src/plan-advisor/fixtures/snapshot.js';
 import { createPlanAdvisor } from '../src/plan-advisor/plan-advisor.js';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExecutionPlan, ExecutionRecord, SystemSnapshot, WorkloadProfile } from '@toolbox/contracts';
+import type { ExecutionPlan, ExecutionRecord, WorkloadProfile } from '@toolbox/contracts';
 import { InvalidInputError } from '@toolbox/contracts';
 import { describe, expect, it } from 'vitest';
 import { quietSnapshot } from './fixtures/snapshot.js';
