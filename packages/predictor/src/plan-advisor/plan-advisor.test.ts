@@ -65,8 +65,10 @@ describe('createPlanAdvisor', () => {
   it('treats a run measured a little differently as the same workload (history), not a neighbour', () => {
     const advisor = createPlanAdvisor(memoryOnly);
     advisor.record(record(profile({ itemTimeMs: 2 }), plan(), 1.9));
-    // the same job measured 40 % slower on a busy machine
-    expect(advisor.suggest(profile({ itemTimeMs: 2.8 }), snapshot)?.source).toBe('history');
+    // the same job measured 3x slower on a busy machine (a dry-run item preempted)
+    expect(advisor.suggest(profile({ itemTimeMs: 6 }), snapshot)?.source).toBe('history');
+    // ...or with its thread preempted, so that CPU/wall reads 0.6 instead of 1
+    expect(advisor.suggest(profile({ cpuRatio: 0.6 }), snapshot)?.source).toBe('history');
     // a job 10x heavier per item is not the same job
     expect(advisor.predictParameters(profile({ itemTimeMs: 20 }), snapshot)).toBeUndefined();
   });
@@ -85,18 +87,25 @@ describe('createPlanAdvisor', () => {
 
   it('answers a similar workload from consistent neighbours with confidence ≥ 0.7', () => {
     const advisor = createPlanAdvisor(memoryOnly);
-    // Neighbours a factor 10 apart: none is the same workload as the query, all are similar.
-    for (const itemCount of [100, 1000, 10_000]) {
-      advisor.record(record(profile({ itemCount }), plan({ chunkSize: 25 }), 1.9));
+    // Neighbours a factor 10 away in item count or item time: none is the same workload
+    // as the query (100 items of 2 ms), all are similar.
+    for (const [itemCount, itemTimeMs] of [
+      [10, 2],
+      [1000, 2],
+      [100, 0.2],
+      [100, 20],
+    ] as const) {
+      advisor.record(record(profile({ itemCount, itemTimeMs }), plan({ chunkSize: 25 }), 1.9));
     }
-    const prediction = advisor.predictParameters(profile({ itemCount: 316, itemTimeMs: 2.6 }), snapshot);
+    const prediction = advisor.predictParameters(profile({ itemCount: 100, itemTimeMs: 2 }), snapshot);
     expect(prediction?.plan.source).toBe('model');
     expect(prediction!.plan.confidence).toBeGreaterThanOrEqual(0.7);
-    const suggestion = advisor.suggest(profile({ itemCount: 316, itemTimeMs: 2.6 }), snapshot);
+    const suggestion = advisor.suggest(profile({ itemCount: 100, itemTimeMs: 2 }), snapshot);
     expect(suggestion).toMatchObject({ mode: 'threads', workers: 2, source: 'model' });
-    // Chunk size transfers as time per chunk: 25 items x 2 ms = 50 ms -> ~19 items of 2.6 ms.
-    expect(suggestion!.chunkSize).toBeGreaterThanOrEqual(18);
-    expect(suggestion!.chunkSize).toBeLessThanOrEqual(20);
+    // Chunk size transfers as time per chunk: the neighbours' 5, 50, 50 and 500 ms chunks
+    // average (geometrically) to 50 ms, i.e. 25 items of 2 ms.
+    expect(suggestion!.chunkSize).toBeGreaterThanOrEqual(24);
+    expect(suggestion!.chunkSize).toBeLessThanOrEqual(26);
   });
 
   it('declines a workload far from everything recorded', () => {
@@ -116,10 +125,10 @@ describe('createPlanAdvisor', () => {
 
   it('loses confidence when neighbours disagree', () => {
     const advisor = createPlanAdvisor(memoryOnly);
-    advisor.record(record(profile({ itemCount: 100 }), plan({ mode: 'serial', workers: 1 }), 1));
+    advisor.record(record(profile({ itemCount: 10 }), plan({ mode: 'serial', workers: 1 }), 1));
     advisor.record(record(profile({ itemCount: 1000 }), plan({ mode: 'async', workers: 8 }), 1.1));
-    advisor.record(record(profile({ itemCount: 10_000 }), plan({ workers: 2 }), 1.3));
-    expect(advisor.suggest(profile({ itemCount: 316 }), snapshot)).toBeUndefined();
+    advisor.record(record(profile({ itemCount: 100_000 }), plan({ workers: 2 }), 1.3));
+    expect(advisor.suggest(profile({ itemCount: 100 }), snapshot)).toBeUndefined();
   });
 
   it('ignores runs from another machine and failed runs', () => {

@@ -21,10 +21,11 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const PROXIMITY_RADIUS = 0.5;
 /**
  * A remembered workload this close counts as the same job again (answered from history):
- * about a factor 2 in item count or per-item time, as a loaded machine measures the same
- * job differently from one run to the next.
+ * about a factor 5 in item count or per-item time. A loaded machine measures one job's
+ * per-item time up to ~3x differently from run to run (a dry-run item preempted), and
+ * the recorded plan's chunk size is rescaled by time per chunk anyway.
  */
-const SAME_WORKLOAD_DISTANCE = 0.05;
+const SAME_WORKLOAD_DISTANCE = 0.1;
 
 export interface PlanAdvisorOptions {
   /**

@@ -12,15 +12,17 @@ const log10Safe = (value: number) => Math.log10(Math.max(value, 1e-12));
 /**
  * Normalised features of a workload on a machine, each in [0, 1]:
  * log item count (1 … 1e7), log per-item time (0.1 µs … 1 s), log bytes moved per
- * item (1 B … 1 GB), CPU/wall ratio, usable cores (1 … 64) and log free memory
- * (64 MB … 1 TB). Log scales, because a workload twice as large is as "near" at any size.
+ * item (1 B … 1 GB), CPU-boundness (CPU/wall ratio, saturating at 0.5), usable cores
+ * (1 … 64) and log free memory (64 MB … 1 TB). Log scales, because a workload twice as large is as "near" at any size.
  */
 export function workloadFeatures(profile: WorkloadProfile, snapshot: SystemSnapshot): Float64Array {
   const features = new Float64Array(FEATURE_COUNT);
   features[0] = clamp01(log10Safe(profile.itemCount) / 7);
   features[1] = clamp01((log10Safe(profile.itemTimeMs * 1000) + 1) / 7);
   features[2] = clamp01(log10Safe(profile.inputBytesPerItem + profile.outputBytesPerItem + 1) / 9);
-  features[3] = clamp01(profile.cpuRatio);
+  // CPU/wall saturates at 0.5, where the executor draws the IO/CPU line: a CPU-bound job
+  // measured at 0.6 on a busy machine (its thread preempted) is the same job as at 1.0.
+  features[3] = clamp01(2 * profile.cpuRatio);
   features[4] = clamp01((snapshot.usableCores - 1) / 63);
   features[5] = clamp01((log10Safe(snapshot.memoryAvailableBytes) - log10Safe(64 * 1024 ** 2)) / 4.2);
   return features;
@@ -54,7 +56,7 @@ export function workloadKey(profile: WorkloadProfile, snapshot: SystemSnapshot):
     bucket(profile.itemCount, 2),
     bucket(profile.itemTimeMs, 2),
     bucket(profile.inputBytesPerItem + profile.outputBytesPerItem + 1, 1),
-    Math.round(clamp01(profile.cpuRatio) * 10),
+    Math.round(clamp01(2 * profile.cpuRatio) * 10),
     snapshot.usableCores,
   ].join(':');
 }
