@@ -47,7 +47,9 @@ describe('measureCase', () => {
       },
       { ...fast, rounds: 3 },
     );
-    expect(result.candidate.medianMs).toBeGreaterThanOrEqual(0.9);
+    // Awaited: a 1 ms timer (libuv may fire it a little early against hrtime), not the
+    // microseconds it takes to create an unawaited promise.
+    expect(result.candidate.medianMs).toBeGreaterThan(0.2);
     expect(result.target?.met).toBe(result.speedup >= 1);
     expect(calls).toBeGreaterThan(0);
   });
