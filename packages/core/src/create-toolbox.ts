@@ -12,6 +12,7 @@ import {
 import { createPlanAdvisor, type LearnedPlanAdvisor } from '@toolbox/predictor';
 import { openRegistry, type Registry } from '@toolbox/registry';
 import { type FitOptions, type FitResult, fit } from './fit/fit.js';
+import { type LoadedModel, loadModel } from './load-model.js';
 import { createOperationRunner, type OptimizeOptions, type OptimizeResult } from './optimize-operation.js';
 import { createParallelMath, type ParallelMath } from './parallel-math.js';
 
@@ -95,6 +96,12 @@ export interface Toolbox extends AsyncDisposable {
    * caches the result by content and registers it when asked.
    */
   fit(X: Parameters<typeof fit>[1], y: ArrayLike<number>, options?: FitOptions): Promise<FitResult>;
+  /**
+   * Restores a registered model: `reference` is a version, alias, stage or `latest`
+   * (default `production`). Throws `InvalidInputError` without a registry, `RegistryError`
+   * for an unknown model or version or an artifact that is not a fitted model.
+   */
+  loadModel(name: string, reference?: string): LoadedModel;
   /**
    * Runs `fn(...args)` under the governor (waits or is reduced when over limits, and
    * counts it), memoised when `cache` is on, with metrics; returns the value and a report.
@@ -190,6 +197,7 @@ export function createToolbox(options: ToolboxOptions = {}): Toolbox {
     stream: (task, source, streamOptions) => executor.stream(task, source, streamOptions),
     run: (task, input, runOptions) => executor.run(task, input, runOptions),
     fit: (X, y, fitOptions) => fit({ executor, cache, registry, foldTask }, X, y, fitOptions),
+    loadModel: (name, reference) => loadModel(registry, name, reference),
     optimizeOperation: runner.optimizeOperation,
     getOptimizationStats() {
       const counters = runner.counters();

@@ -58,6 +58,7 @@ export function createAbRouter(context: RegistryContext, flushEvery: number): Ab
         refuse(`model ${JSON.stringify(model.name)} has no alias ${JSON.stringify(variant)} to route to`, {
           model: model.name,
           alias: variant,
+          reason: 'conflict',
         });
       const counterKey = `${model.id}\0${variant}`;
       const counter = pending.get(counterKey);

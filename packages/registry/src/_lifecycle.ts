@@ -58,7 +58,7 @@ export function transition(
     if (!ALLOWED[current.stage].includes(to)) {
       refuse(
         `cannot move ${model.name}@${current.version} from ${current.stage} to ${to}; allowed from ${current.stage}: ${ALLOWED[current.stage].join(', ')}`,
-        { model: model.name, version: current.version, from: current.stage, to },
+        { model: model.name, version: current.version, from: current.stage, to, reason: 'conflict' },
       );
     }
     const now = Date.now();
@@ -114,6 +114,7 @@ export function rollback(
     if (currentId === undefined || targetId === undefined) {
       refuse(`model ${JSON.stringify(model.name)} has no previous production version to roll back to`, {
         model: model.name,
+        reason: 'conflict',
       });
     }
     const byId = context.statement('SELECT v.*, ? AS model_name FROM versions v WHERE v.id = ?');

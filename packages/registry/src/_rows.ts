@@ -59,7 +59,7 @@ export function requireModel(context: RegistryContext, name: unknown): ModelRow 
   const checked = validateName(name, 'name');
   return (
     findModel(context, checked) ??
-    refuse(`model ${JSON.stringify(checked)} does not exist`, { model: checked })
+    refuse(`model ${JSON.stringify(checked)} does not exist`, { model: checked, reason: 'not_found' })
   );
 }
 
@@ -153,6 +153,7 @@ export function requireVersion(
       {
         model: model.name,
         argument,
+        reason: 'not_found',
       },
     )
   );

@@ -58,7 +58,7 @@ export function registerModel(
   const tags = validateTags(options.tags, 'options.tags');
   const row = context.write(() => {
     if (findModel(context, checked))
-      refuse(`model ${JSON.stringify(checked)} already exists`, { model: checked });
+      refuse(`model ${JSON.stringify(checked)} already exists`, { model: checked, reason: 'conflict' });
     return insertModel(context, checked, description, tags, Date.now());
   });
   return toModelInfo(context, row);
@@ -128,7 +128,8 @@ export function createVersion(
       const now = Date.now();
       let modelRow = findModel(context, model);
       if (!modelRow) {
-        if (options.createModel === false) refuse(`model ${JSON.stringify(model)} does not exist`, { model });
+        if (options.createModel === false)
+          refuse(`model ${JSON.stringify(model)} does not exist`, { model, reason: 'not_found' });
         modelRow = insertModel(
           context,
           model,
@@ -141,7 +142,11 @@ export function createVersion(
       if (explicit) {
         version = explicit.version;
         if (findVersion(context, modelRow, version))
-          refuse(`model ${JSON.stringify(model)} already has version ${version}`, { model, version });
+          refuse(`model ${JSON.stringify(model)} already has version ${version}`, {
+            model,
+            version,
+            reason: 'conflict',
+          });
       } else {
         const latest = latestVersion(context, modelRow.id);
         version = latest ? (semver.inc(latest.version, bump) as string) : FIRST_VERSION;

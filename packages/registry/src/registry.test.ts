@@ -68,6 +68,30 @@ describe('models and versions', () => {
     expect(() => registry.getModel('nope')).toThrow(/does not exist/);
   });
 
+  it('tells missing things from conflicts in details.reason (a server maps them to 404 and 409)', () => {
+    const registry = registries.open();
+    registry.createVersion('m', { artifact: bytes(1) });
+    const reasonOf = (call: () => unknown): unknown => {
+      try {
+        call();
+      } catch (error) {
+        expect(error).toBeInstanceOf(RegistryError);
+        return (error as RegistryError).details.reason;
+      }
+      throw new Error('expected a RegistryError');
+    };
+    expect(reasonOf(() => registry.getModel('nope'))).toBe('not_found');
+    expect(reasonOf(() => registry.resolve('m', '9.9.9'))).toBe('not_found');
+    expect(reasonOf(() => registry.resolve('m', 'champion'))).toBe('not_found');
+    expect(reasonOf(() => registry.registerModel('m'))).toBe('conflict');
+    expect(reasonOf(() => registry.createVersion('m', { artifact: bytes(2), version: '1.0.0' }))).toBe(
+      'conflict',
+    );
+    expect(reasonOf(() => registry.transition('m', '1.0.0', 'production'))).toBe('conflict');
+    expect(reasonOf(() => registry.rollback('m'))).toBe('conflict');
+    expect(reasonOf(() => registry.getModel('../etc'))).toBeUndefined();
+  });
+
   it('numbers versions by next patch, bump and explicit semver', () => {
     const registry = registries.open();
     expect(registry.createVersion('m', { artifact: bytes(1) }).version).toBe('1.0.0');
