@@ -1,6 +1,6 @@
 // What a server or app built on the toolbox needs without depending on the packages below it.
 export type { DynamicBatcherOptions, DynamicBatcherStats, ModuleTask } from '@toolbox/executor';
-export { DynamicBatcher } from '@toolbox/executor';
+export { builtModule, DynamicBatcher } from '@toolbox/executor';
 export type {
   ModelInfo,
   Registry,

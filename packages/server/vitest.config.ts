@@ -1,0 +1,3 @@
+import { packageConfig } from '@toolbox/config/vitest';
+
+export default packageConfig();
