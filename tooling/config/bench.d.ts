@@ -4,6 +4,12 @@ export interface BenchFunction {
   name: string;
   /** The timed call. May return a promise; it is awaited. */
   fn: () => unknown;
+  /**
+   * `fn` times its own work (e.g. in a child process, leaving out start-up) and resolves
+   * to the milliseconds that work took; the runner takes that number as the sample, one
+   * call per batch, instead of its own clock.
+   */
+  selfTimed?: boolean;
 }
 
 /** What the design promises for a case, judged in the report as met / not met. */
@@ -14,6 +20,11 @@ export interface BenchTarget {
   maxMedianMs?: number;
   /** The row of DESIGN.md §4 this target comes from. */
   label: string;
+  /**
+   * A further condition judged after measuring (e.g. equal scores): the target is met
+   * only when this is met too; `detail` is printed beside the verdict.
+   */
+  check?: () => { met: boolean; detail: string };
 }
 
 /** A candidate measured beside its named baseline in the same process. */
@@ -24,6 +35,12 @@ export interface BenchCase {
   /** Work done per call, to report a rate (e.g. `{ amount: 2 * n ** 3, unit: 'FLOP' }`). */
   work?: { amount: number; unit: string };
   target?: BenchTarget;
+  /**
+   * Builds what this case needs (inputs, pools, warm-ups). Run once, only when `--filter`
+   * selects the case, just before it is measured. Resolving to `{ skip: reason }` reports
+   * the case as not measured instead (any other value is ignored).
+   */
+  setup?: () => unknown;
 }
 
 export interface BenchContext {
@@ -34,7 +51,7 @@ export interface BenchContext {
 export interface BenchSuite {
   /** Suite name, usually the package, e.g. `'math'`. */
   name: string;
-  /** Builds the cases (inputs are allocated here, outside the timed calls). */
+  /** Declares the cases; put expensive set-up in each case's `setup` so that `--filter` skips it. */
   cases: (context: BenchContext) => BenchCase[] | Promise<BenchCase[]>;
   /** Releases what `cases` created (pools, temp dirs). */
   teardown?: () => unknown;

@@ -8,8 +8,9 @@ import { usableCores } from '@toolbox/monitor';
 import { findRegressions, loadBaseline, saveBaseline } from './baseline.js';
 import { discoverSuites } from './discover.js';
 import { renderHtml } from './html-report.js';
-import { type CaseResult, FULL_SAMPLING, measureCase, QUICK_SAMPLING } from './measure.js';
+import { type CaseResult, FULL_SAMPLING, QUICK_SAMPLING } from './measure.js';
 import { type BenchReport, renderConsoleTable, renderMarkdown } from './report.js';
+import { type NotMeasured, runSuite } from './run-suite.js';
 
 const HELP = `Usage: pnpm bench [-- options]
 
@@ -21,7 +22,8 @@ Options:
   --quick             small inputs and short sampling (under a minute; used in CI). Fails
                       when a case's speedup falls below half its committed value in
                       apps/bench/baseline.json
-  --filter <pattern>  only cases whose "suite / case" name matches the pattern (regular expression)
+  --filter <pattern>  only cases whose "suite / case" name matches the pattern (regular
+                      expression); the others are never set up
   --out <dir>         where to write the reports (default: apps/bench, or apps/bench/.quick with --quick)
   --update-baseline   with --quick: record this run's speedups as the committed baseline
   --baseline <file>   the baseline file (default: apps/bench/baseline.json)
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
   const sampling = values.quick ? QUICK_SAMPLING : FULL_SAMPLING;
   const outDir = values.out ?? resolve(import.meta.dirname, '..', values.quick ? '.quick' : '.');
   const results: CaseResult[] = [];
+  const notMeasured: NotMeasured[] = [];
   const failedSuites: string[] = [];
 
   const root = resolve(values.root as string);
@@ -63,19 +66,23 @@ async function main(): Promise<void> {
     const name = relative(root, file);
     try {
       const suite = ((await import(pathToFileURL(file).href)) as { default: BenchSuite }).default;
-      try {
-        const cases = (await suite.cases(context)).filter(
-          (benchCase) => pattern === undefined || pattern.test(`${suite.name} / ${benchCase.name}`),
-        );
-        if (cases.length > 0) process.stdout.write(`${suite.name} (${name})\n`);
-        for (const benchCase of cases) {
-          const result = await measureCase(suite.name, benchCase, sampling);
-          results.push(result);
-          process.stdout.write(`  ${benchCase.name}: ${result.speedup.toFixed(2)}x\n`);
-        }
-      } finally {
-        await suite.teardown?.();
-      }
+      let first = true;
+      await runSuite(suite, {
+        context,
+        sampling,
+        pattern,
+        onCase: (outcome) => {
+          if (first) process.stdout.write(`${suite.name} (${name})\n`);
+          first = false;
+          if ('reason' in outcome) {
+            notMeasured.push(outcome);
+            process.stdout.write(`  ${outcome.name}: not measured (${outcome.reason})\n`);
+          } else {
+            results.push(outcome);
+            process.stdout.write(`  ${outcome.name}: ${outcome.speedup.toFixed(2)}x\n`);
+          }
+        },
+      });
     } catch (error) {
       failedSuites.push(name);
       process.stderr.write(`suite ${name} failed: ${(error as Error).stack ?? String(error)}\n`);
@@ -95,13 +102,14 @@ async function main(): Promise<void> {
       totalMemoryBytes: totalmem(),
     },
     cases: results,
+    notMeasured,
   };
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'bench-results.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(outDir, 'BENCHMARKS.md'), renderMarkdown(report));
   writeFileSync(join(outDir, 'bench-report.html'), renderHtml(report));
   process.stdout.write(
-    `\n${renderConsoleTable(results)}\n\nwrote bench-results.json, BENCHMARKS.md and bench-report.html to ${outDir}\n`,
+    `\n${renderConsoleTable(results, notMeasured)}\n\nwrote bench-results.json, BENCHMARKS.md and bench-report.html to ${outDir}\n`,
   );
 
   let failed = failedSuites.length > 0;

@@ -1,5 +1,5 @@
 import type { CaseResult } from './measure.js';
-import type { BenchReport } from './report.js';
+import { type BenchReport, notMeasuredVerdict } from './report.js';
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -59,7 +59,14 @@ export function renderHtml(report: BenchReport): string {
         `<tr><td>${escapeHtml(result.suite)}</td><td>${escapeHtml(result.name)}</td><td>${escapeHtml(result.baseline.name)}</td>` +
         `<td>${result.baseline.medianMs.toPrecision(4)} ms</td><td>${escapeHtml(result.candidate.name)}</td>` +
         `<td>${result.candidate.medianMs.toPrecision(4)} ms</td><td><b>${result.speedup.toFixed(2)}×</b></td>` +
-        `<td>${result.target ? `${result.target.met ? '✅ met' : '❌ not met'}: ${escapeHtml(result.target.label)}` : ''}</td></tr>`,
+        `<td>${result.target ? `${result.target.met ? '✅ met' : '❌ not met'}: ${escapeHtml(result.target.label)}${result.target.detail === undefined ? '' : ` (${escapeHtml(result.target.detail)})`}` : ''}</td></tr>`,
+    )
+    .concat(
+      report.notMeasured.map(
+        (entry) =>
+          `<tr><td>${escapeHtml(entry.suite)}</td><td>${escapeHtml(entry.name)}</td><td colspan="5">not measured</td>` +
+          `<td>⚪ ${escapeHtml(notMeasuredVerdict(entry))}</td></tr>`,
+      ),
     )
     .join('\n');
   return `<!doctype html>

@@ -53,4 +53,68 @@ describe('measureCase', () => {
     expect(result.target?.met).toBe(result.speedup >= 1);
     expect(calls).toBeGreaterThan(0);
   });
+
+  it("takes a self-timed side's own reported milliseconds as its samples, one call per batch", async () => {
+    const reported = [40, 50, 60, 70, 80, 90];
+    let calls = 0;
+    const result = await measureCase(
+      'test',
+      {
+        name: 'child process',
+        baseline: { name: 'timed elsewhere', selfTimed: true, fn: async () => reported[calls++ % 6] },
+        candidate: { name: 'here', fn: () => busyWaitMs(0.1) },
+      },
+      { ...fast, rounds: 5 },
+    );
+    expect(result.baseline.callsPerBatch).toBe(1);
+    expect(result.baseline.samplesMs).toHaveLength(5);
+    for (const sample of result.baseline.samplesMs) expect(reported).toContain(sample);
+    expect(result.speedup).toBeCloseTo(result.baseline.medianMs / result.candidate.medianMs, 12);
+  });
+
+  it('rejects a self-timed side that does not resolve to milliseconds', async () => {
+    await expect(
+      measureCase(
+        'test',
+        {
+          name: 'broken',
+          baseline: { name: 'python', selfTimed: true, fn: async () => ({ ms: 3 }) },
+          candidate: { name: 'here', fn: () => 0 },
+        },
+        fast,
+      ),
+    ).rejects.toThrow(/python is selfTimed, so its fn must resolve to a finite number of milliseconds/);
+  });
+
+  it("meets a target only when its check is met too, and keeps the check's detail", async () => {
+    const run = (scoresEqual: boolean) =>
+      measureCase(
+        'test',
+        {
+          name: 'scores',
+          baseline: { name: 'slow', fn: () => busyWaitMs(0.2) },
+          candidate: { name: 'fast', fn: () => 0 },
+          target: {
+            maxMedianMs: 1_000,
+            label: 'same score',
+            check: () => ({ met: scoresEqual, detail: scoresEqual ? 'gap 0.0 points' : 'gap 3.0 points' }),
+          },
+        },
+        { ...fast, rounds: 3 },
+      );
+    const equal = await run(true);
+    const apart = await run(false);
+    expect(equal.target).toEqual({
+      maxMedianMs: 1_000,
+      label: 'same score',
+      met: true,
+      detail: 'gap 0.0 points',
+    });
+    expect(apart.target).toEqual({
+      maxMedianMs: 1_000,
+      label: 'same score',
+      met: false,
+      detail: 'gap 3.0 points',
+    });
+  });
 });

@@ -39,7 +39,7 @@ export interface CaseResult {
   speedupP75: number;
   /** Candidate rate in `work.unit` per second, when the case declares its work. */
   rate?: { perSecond: number; unit: string };
-  target?: BenchCase['target'] & { met: boolean };
+  target?: Omit<NonNullable<BenchCase['target']>, 'check'> & { met: boolean; detail?: string };
 }
 
 async function callOnce(fn: () => unknown): Promise<void> {
@@ -47,16 +47,41 @@ async function callOnce(fn: () => unknown): Promise<void> {
   if (value !== null && typeof (value as Promise<unknown>)?.then === 'function') await value;
 }
 
+/** One call of a self-timed side: the milliseconds it reports. */
+async function selfTimedCall(side: BenchFunction): Promise<number> {
+  const ms = await side.fn();
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+    throw new TypeError(
+      `${side.name} is selfTimed, so its fn must resolve to a finite number of milliseconds >= 0, got ${String(ms)}`,
+    );
+  }
+  return ms;
+}
+
 /** Times `calls` consecutive calls, milliseconds per call. */
 async function timeBatch(side: BenchFunction, calls: number): Promise<number> {
+  if (side.selfTimed) {
+    let totalMs = 0;
+    for (let i = 0; i < calls; i++) totalMs += await selfTimedCall(side);
+    return totalMs / calls;
+  }
   const start = process.hrtime.bigint();
   for (let i = 0; i < calls; i++) await callOnce(side.fn);
   return Number(process.hrtime.bigint() - start) / 1e6 / calls;
 }
 
-/** Warms a side up and finds how many calls fill one batch of at least `batchMs`. */
+/**
+ * Warms a side up and finds how many calls fill one batch of at least `batchMs`. A
+ * self-timed side is warmed up the same way but sampled one call per batch: it times
+ * itself, so the batch length does not have to beat the runner's clock.
+ */
 async function calibrate(side: BenchFunction, options: SamplingOptions): Promise<number> {
   const warmupEnd = performance.now() + options.warmupMs;
+  if (side.selfTimed) {
+    do await timeBatch(side, 1);
+    while (performance.now() < warmupEnd);
+    return 1;
+  }
   let calls = 1;
   for (;;) {
     const batchMs = (await timeBatch(side, calls)) * calls;
@@ -119,7 +144,15 @@ export async function measureCase(
       unit: benchCase.work.unit,
     };
   }
-  if (benchCase.target) result.target = { ...benchCase.target, met: meetsTarget(result, benchCase.target) };
+  if (benchCase.target) {
+    const { check, ...target } = benchCase.target;
+    const extra = check?.();
+    result.target = {
+      ...target,
+      met: meetsTarget(result, target) && (extra === undefined || extra.met),
+      ...(extra === undefined ? {} : { detail: extra.detail }),
+    };
+  }
   return result;
 }
 

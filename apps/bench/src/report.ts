@@ -1,4 +1,5 @@
 import type { CaseResult } from './measure.js';
+import type { NotMeasured } from './run-suite.js';
 
 export interface MachineProfile {
   node: string;
@@ -15,6 +16,8 @@ export interface BenchReport {
   mode: 'quick' | 'full';
   machine: MachineProfile;
   cases: CaseResult[];
+  /** Selected cases that could not be measured on this machine, with the reason. */
+  notMeasured: NotMeasured[];
 }
 
 function formatMs(ms: number): string {
@@ -43,7 +46,13 @@ function formatSpeedup(result: CaseResult): string {
 
 function verdict(result: CaseResult): string {
   if (!result.target) return '';
-  return `${result.target.met ? 'met' : 'not met'}: ${result.target.label}`;
+  const detail = result.target.detail === undefined ? '' : ` (${result.target.detail})`;
+  return `${result.target.met ? 'met' : 'not met'}: ${result.target.label}${detail}`;
+}
+
+/** The verdict cell of a case that was not measured: says so, with the reason and the target it leaves open. */
+export function notMeasuredVerdict(entry: NotMeasured): string {
+  return `not measured (${entry.reason})${entry.target ? `: ${entry.target.label}` : ''}`;
 }
 
 /** The Markdown report: one table per suite, speedup first, then times, rates and verdicts. */
@@ -61,7 +70,7 @@ export function renderMarkdown(report: BenchReport): string {
     'alternating rounds; the range is the 25th–75th percentile of per-round speedups. Times are medians',
     'per call; ± is the median absolute deviation relative to the median.',
   ];
-  const suites = [...new Set(report.cases.map((result) => result.suite))];
+  const suites = [...new Set([...report.cases, ...report.notMeasured].map((entry) => entry.suite))];
   for (const suite of suites) {
     lines.push(
       '',
@@ -79,12 +88,26 @@ export function renderMarkdown(report: BenchReport): string {
         } | ${verdict(result)} |`,
       );
     }
+    for (const entry of report.notMeasured.filter((skipped) => skipped.suite === suite)) {
+      lines.push(`| ${entry.name} | – | – | not measured |  | ${notMeasuredVerdict(entry)} |`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }
 
 /** A plain-text table for the terminal. */
-export function renderConsoleTable(cases: readonly CaseResult[]): string {
+export function renderConsoleTable(
+  cases: readonly CaseResult[],
+  notMeasured: readonly NotMeasured[] = [],
+): string {
+  const skippedRows = notMeasured.map((entry) => [
+    `${entry.suite} / ${entry.name}`,
+    '',
+    '',
+    'not measured',
+    '',
+    entry.reason,
+  ]);
   const rows = cases.map((result) => [
     `${result.suite} / ${result.name}`,
     formatMs(result.baseline.medianMs),
@@ -93,6 +116,7 @@ export function renderConsoleTable(cases: readonly CaseResult[]): string {
     result.rate ? formatRate(result.rate) : '',
     result.target ? (result.target.met ? 'met' : 'NOT MET') : '',
   ]);
+  rows.push(...skippedRows);
   const header = ['case', 'baseline', 'candidate', 'speedup', 'rate', 'target'];
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => row[column]!.length)),

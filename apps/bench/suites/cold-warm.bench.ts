@@ -59,33 +59,37 @@ async function coldPipeline(data: PipelineData): Promise<Float64Array> {
 
 export default defineSuite({
   name: 'cold-warm',
-  cases: async ({ quick }) => {
+  cases: ({ quick }) => {
     const count = quick ? 600 : 2_000;
     const width = 20;
-    const data = pipelineData(count, width);
-    const root = await mkdtemp(join(tmpdir(), 'toolbox-bench-warm-'));
-    const toolbox = openToolbox(root);
-    warm = { toolbox, root };
-    const cold = await coldPipeline(data);
-    const sources: string[] = [];
-    for (let run = 0; run < 5; run++) {
-      const result = await pipeline(toolbox, data, (record) => {
-        sources.push(record.plan.source);
-      });
-      const difference = maxAbsDifference(cold, result);
-      if (!(difference < 1e-9)) {
-        throw new Error(
-          `cold-warm: cold and warm results disagree (largest coefficient difference ${difference})`,
-        );
-      }
-    }
-    const stats = toolbox.getOptimizationStats();
-    console.log(
-      `cold-warm: plan sources of the first warm runs: ${sources.join(', ')}; memoised step: ${stats.cacheHits} hits, ${stats.cacheMisses} misses`,
-    );
+    let data: ReturnType<typeof pipelineData>;
+    let toolbox: Toolbox;
     const cases: BenchCase[] = [
       {
         name: `pipeline of ${count}x${width} rows: fresh toolbox vs reused`,
+        setup: async () => {
+          data = pipelineData(count, width);
+          const root = await mkdtemp(join(tmpdir(), 'toolbox-bench-warm-'));
+          toolbox = openToolbox(root);
+          warm = { toolbox, root };
+          const cold = await coldPipeline(data);
+          const sources: string[] = [];
+          for (let run = 0; run < 5; run++) {
+            const result = await pipeline(toolbox, data, (record) => {
+              sources.push(record.plan.source);
+            });
+            const difference = maxAbsDifference(cold, result);
+            if (!(difference < 1e-9)) {
+              throw new Error(
+                `cold-warm: cold and warm results disagree (largest coefficient difference ${difference})`,
+              );
+            }
+          }
+          const stats = toolbox.getOptimizationStats();
+          console.log(
+            `cold-warm: plan sources of the first warm runs: ${sources.join(', ')}; memoised step: ${stats.cacheHits} hits, ${stats.cacheMisses} misses`,
+          );
+        },
         baseline: { name: 'fresh toolbox, empty cache and advisor', fn: () => coldPipeline(data) },
         candidate: { name: 'reused toolbox (advised plan, cache hit)', fn: () => pipeline(toolbox, data) },
         work: { amount: count, unit: 'rows' },

@@ -111,44 +111,50 @@ async function searchGrid(box: Toolbox, workload: Workload, points: GridPoint[],
 
 export default defineSuite({
   name: 'planner-quality',
-  cases: async ({ quick }) => {
+  cases: ({ quick }) => {
     const maxWorkers = Math.min(2, availableParallelism());
-    // The CPU limit is lifted so that the governor does not reduce the grid's explicit plans
-    // and the planner's alike on a loaded machine: this suite judges the plan, not the load.
-    const box = createToolbox({ advisor: false, cache: false, maxCpuPercent: 100, maxWorkers });
-    toolbox = box;
     const perMs = spinPerMs();
-    const cases: BenchCase[] = [];
-    for (const workload of plannerWorkloads(quick, perMs)) {
-      const points = grid(workload.items.length, maxWorkers);
-      const { best, fastest } = await searchGrid(box, workload, points, quick ? 2 : 3);
-      let record: ExecutionRecord | undefined;
-      await box.map(workload.task, workload.items, {
-        onRecord: (finished) => {
-          record = finished;
-        },
-      });
-      const plannedMs = fastest.get('planned') as number;
-      const serialMs = fastest.get('serial') as number;
-      const chosen =
-        record === undefined
-          ? 'planner: no record'
-          : `planner ${describe(record.plan)} (${record.plan.source}): predicted ${record.plan.estimatedSpeedup.toFixed(2)}x over serial, measured ${(serialMs / plannedMs).toFixed(2)}x (the record's own estimate: ${record.measuredSpeedup.toFixed(2)}x)`;
-      console.log(
-        `planner-quality / ${workload.name}: ${chosen}; fastest set-up round: planned ${plannedMs.toFixed(1)} ms, serial ${serialMs.toFixed(1)} ms, grid best ${best.label} ${(fastest.get(best.label) as number).toFixed(1)} ms`,
-      );
-      cases.push({
+    return plannerWorkloads(quick, perMs).map((workload): BenchCase => {
+      const benchCase: BenchCase = {
         name: `${workload.name}: planned vs best grid plan`,
-        baseline: {
-          name: `best grid plan ${best.label}`,
-          fn: () => box.map(workload.task, workload.items, { plan: best.plan }),
+        // Replaced by the grid's best plan in setup.
+        baseline: { name: 'best grid plan', fn: () => undefined },
+        candidate: {
+          name: 'planned toolbox.map',
+          fn: () => (toolbox as Toolbox).map(workload.task, workload.items),
         },
-        candidate: { name: 'planned toolbox.map', fn: () => box.map(workload.task, workload.items) },
         work: { amount: workload.items.length, unit: 'items' },
         target: { minSpeedup: 0.9, label: 'planner within 10 % of the grid best (DESIGN §4)' },
-      });
-    }
-    return cases;
+        setup: async () => {
+          // The CPU limit is lifted so that the governor does not reduce the grid's explicit plans
+          // and the planner's alike on a loaded machine: this suite judges the plan, not the load.
+          toolbox ??= createToolbox({ advisor: false, cache: false, maxCpuPercent: 100, maxWorkers });
+          const box = toolbox;
+          const points = grid(workload.items.length, maxWorkers);
+          const { best, fastest } = await searchGrid(box, workload, points, quick ? 2 : 3);
+          let record: ExecutionRecord | undefined;
+          await box.map(workload.task, workload.items, {
+            onRecord: (finished) => {
+              record = finished;
+            },
+          });
+          const plannedMs = fastest.get('planned') as number;
+          const serialMs = fastest.get('serial') as number;
+          const chosen =
+            record === undefined
+              ? 'planner: no record'
+              : `planner ${describe(record.plan)} (${record.plan.source}): predicted ${record.plan.estimatedSpeedup.toFixed(2)}x over serial, measured ${(serialMs / plannedMs).toFixed(2)}x (the record's own estimate: ${record.measuredSpeedup.toFixed(2)}x)`;
+          console.log(
+            `planner-quality / ${workload.name}: ${chosen}; fastest set-up round: planned ${plannedMs.toFixed(1)} ms, serial ${serialMs.toFixed(1)} ms, grid best ${best.label} ${(fastest.get(best.label) as number).toFixed(1)} ms`,
+          );
+          benchCase.baseline = {
+            name: `best grid plan ${best.label}`,
+            fn: () => box.map(workload.task, workload.items, { plan: best.plan }),
+          };
+        },
+      };
+      return benchCase;
+    });
   },
   teardown: async () => {
     await toolbox?.dispose();

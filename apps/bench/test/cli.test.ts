@@ -56,3 +56,55 @@ describe('pnpm bench --quick', () => {
     expect(result.stdout).toContain('no regression against');
   }, 90_000);
 });
+
+describe('pnpm bench --filter', () => {
+  const filterRoot = join(import.meta.dirname, 'fixtures', 'filter-repo');
+
+  it('never sets up a case it filters out, and reports a skipped case as not measured', () => {
+    const out = mkdtempSync(join(tmpdir(), 'toolbox-bench-out-'));
+    const result = runCli([
+      '--quick',
+      '--filter',
+      'cheap',
+      '--root',
+      filterRoot,
+      '--baseline',
+      join(out, 'none.json'),
+      '--out',
+      out,
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).not.toContain('expensive');
+    const report = JSON.parse(readFileSync(join(out, 'bench-results.json'), 'utf8'));
+    expect(report.cases.map((entry: { name: string }) => entry.name)).toEqual(['sqrt']);
+    expect(report.notMeasured).toEqual([
+      {
+        suite: 'cheap',
+        name: 'vs a missing tool',
+        reason: 'the tool is not installed',
+        target: { minSpeedup: 1, label: 'faster than the tool' },
+      },
+    ]);
+    expect(readFileSync(join(out, 'BENCHMARKS.md'), 'utf8')).toContain(
+      '| vs a missing tool | – | – | not measured |  | not measured (the tool is not installed): faster than the tool |',
+    );
+  }, 90_000);
+
+  it('would fail the run had the excluded set-up run (the fixture is live)', () => {
+    const out = mkdtempSync(join(tmpdir(), 'toolbox-bench-out-'));
+    const result = runCli([
+      '--quick',
+      '--filter',
+      'expensive',
+      '--root',
+      filterRoot,
+      '--baseline',
+      join(out, 'none.json'),
+      '--out',
+      out,
+    ]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('expensive set-up ran although --filter excluded the case');
+  }, 90_000);
+});

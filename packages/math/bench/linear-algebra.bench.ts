@@ -26,7 +26,7 @@ function random(rows: number, cols: number): DenseMatrix {
 }
 
 /**
- * A few untimed calls of each side while the inputs are built: the decompositions are
+ * A few untimed calls of each side in the case's set-up: the decompositions are
  * long functions that V8 optimizes in the background, which on a loaded 2-core machine
  * can take longer than --quick's 20 ms warm-up.
  */
@@ -109,12 +109,13 @@ export default defineSuite({
     for (const n of svdSizes) {
       const a = random(n, n);
       const ma = toMl(a);
-      warmUp(
-        () => svd(a),
-        () => new SingularValueDecomposition(ma),
-      );
       cases.push({
         name: `svd ${n}x${n}`,
+        setup: () =>
+          warmUp(
+            () => svd(a),
+            () => new SingularValueDecomposition(ma),
+          ),
         baseline: {
           name: 'ml-matrix SingularValueDecomposition',
           fn: () => new SingularValueDecomposition(ma),
@@ -129,12 +130,13 @@ export default defineSuite({
     const eigSize = quick ? 128 : 256;
     const sym = gram(random(eigSize + 5, eigSize));
     const msym = toMl(sym);
-    warmUp(
-      () => eigSymmetric(sym),
-      () => new EigenvalueDecomposition(msym, { assumeSymmetric: true }),
-    );
     cases.push({
       name: `eigSymmetric ${eigSize}x${eigSize}`,
+      setup: () =>
+        warmUp(
+          () => eigSymmetric(sym),
+          () => new EigenvalueDecomposition(msym, { assumeSymmetric: true }),
+        ),
       baseline: {
         name: 'ml-matrix EigenvalueDecomposition (assumeSymmetric)',
         fn: () => new EigenvalueDecomposition(msym, { assumeSymmetric: true }),
