@@ -1,5 +1,5 @@
 import { serialize } from 'node:v8';
-import { CacheError, InvalidInputError } from '@toolbox/contracts';
+import { CacheError, InvalidInputError, type KeyValueStore } from '@toolbox/contracts';
 import { LRUCache } from 'lru-cache';
 import { assertPositive } from './_validate.js';
 import { decodeValue } from './codec.js';
@@ -17,6 +17,16 @@ export interface CacheOptions {
    * default: no expiry).
    */
   disk?: DiskStoreOptions;
+  /**
+   * Optional shared (L3) tier, read after memory and disk and written with them, holding
+   * the same encoded bytes as the disk tier: e.g. `createRedisStore` from
+   * `@toolbox/cache/redis`, so that several machines share results. Its hits are promoted
+   * to the tiers above. It must not throw (the Redis store turns outages into misses);
+   * `getSync`/`setSync` skip it (a sync write is sent without waiting), and
+   * `invalidate(predicate)` reaches it only for keys this process knows. Left open by
+   * `dispose()`: it may be shared.
+   */
+  remote?: KeyValueStore;
 }
 
 export interface CacheSetOptions {
@@ -51,6 +61,14 @@ export interface CacheStats {
   memory: TierStats;
   /** Present when the cache has a disk tier. */
   disk?: DiskTierStats;
+  /** Present when the cache has a remote tier: lookups that reached it and what they found. */
+  remote?: RemoteTierStats;
+}
+
+export interface RemoteTierStats {
+  hits: number;
+  misses: number;
+  hitRate: number;
 }
 
 /** A cache hit; a box so that a cached `undefined` differs from a miss. */
@@ -82,8 +100,17 @@ function assertKey(key: unknown): asserts key is string {
 export class Cache<V = unknown> {
   readonly #memory: LRUCache<string, MemoryEntry>;
   readonly #disk: DiskStore | undefined;
+  readonly #remote: KeyValueStore | undefined;
   readonly #ttlMs: number | undefined;
-  readonly #counts = { hits: 0, misses: 0, memoryHits: 0, memoryMisses: 0, evictions: 0 };
+  readonly #counts = {
+    hits: 0,
+    misses: 0,
+    memoryHits: 0,
+    memoryMisses: 0,
+    evictions: 0,
+    remoteHits: 0,
+    remoteMisses: 0,
+  };
   #disposed = false;
 
   constructor(options: CacheOptions) {
@@ -103,6 +130,19 @@ export class Cache<V = unknown> {
       },
     });
     this.#disk = options.disk === undefined ? undefined : new DiskStore(options.disk, 'options.disk');
+    const remote = options.remote;
+    if (
+      remote !== undefined &&
+      (remote === null || typeof remote !== 'object' || typeof remote.get !== 'function')
+    ) {
+      throw new InvalidInputError(
+        'options.remote must be a KeyValueStore (get, set, delete, has, clear, dispose)',
+        {
+          details: { argument: 'options.remote' },
+        },
+      );
+    }
+    this.#remote = remote;
   }
 
   #check(): void {
@@ -141,11 +181,18 @@ export class Cache<V = unknown> {
     this.#check();
     assertKey(key);
     const found = this.#memoryLookup(key);
-    if (found || !this.#disk) {
-      if (!found) this.#counts.misses++;
-      return found;
+    if (found) return found;
+    const hit = this.#disk ? await this.#disk.read(key) : undefined;
+    if (hit !== undefined || !this.#remote) return this.#promote(key, hit);
+    const payload = await this.#remote.get(key);
+    if (payload === undefined) {
+      this.#counts.remoteMisses++;
+      return this.#promote(key, undefined);
     }
-    return this.#promote(key, await this.#disk.read(key));
+    this.#counts.remoteHits++;
+    // Promoted to disk too, so this machine's other processes find it there.
+    await this.#disk?.write(key, payload);
+    return this.#promote(key, { payload, expiresAt: 0 });
   }
 
   /** `getEntry` with synchronous disk reads. */
@@ -177,7 +224,13 @@ export class Cache<V = unknown> {
     if (ttlMs !== undefined) assertPositive(ttlMs, 'options.ttlMs', false);
     const bytes = estimateBytes(value); // validates the value for both tiers
     this.#remember(key, value, bytes, ttlMs ?? this.#ttlMs);
-    return { payload: this.#disk ? serialize(value) : undefined, ttlMs };
+    return { payload: this.#disk || this.#remote ? serialize(value) : undefined, ttlMs };
+  }
+
+  /** Writes to the remote tier, with this entry's TTL or else the store's own default. */
+  #writeRemote(key: string, payload: Uint8Array | undefined, ttlMs: number | undefined): Promise<void> {
+    if (!this.#remote || !payload) return Promise.resolve();
+    return this.#remote.set(key, payload, ttlMs === undefined ? undefined : { ttlMs });
   }
 
   /**
@@ -186,13 +239,17 @@ export class Cache<V = unknown> {
    */
   async set(key: string, value: V, options?: CacheSetOptions): Promise<void> {
     const { payload, ttlMs } = this.#prepare(key, value, options);
-    if (this.#disk && payload) await this.#disk.write(key, payload, ttlMs);
+    await Promise.all([
+      this.#disk && payload ? this.#disk.write(key, payload, ttlMs) : undefined,
+      this.#writeRemote(key, payload, ttlMs),
+    ]);
   }
 
   /** `set` with a synchronous disk write. */
   setSync(key: string, value: V, options?: CacheSetOptions): void {
     const { payload, ttlMs } = this.#prepare(key, value, options);
     if (this.#disk && payload) this.#disk.writeSync(key, payload, ttlMs);
+    void this.#writeRemote(key, payload, ttlMs).catch(() => {});
   }
 
   /**
@@ -204,7 +261,8 @@ export class Cache<V = unknown> {
     if (typeof keyOrPredicate === 'string') {
       const inMemory = this.#memory.delete(keyOrPredicate);
       const onDisk = (await this.#disk?.delete(keyOrPredicate)) ?? false;
-      return inMemory || onDisk ? 1 : 0;
+      const onRemote = (await this.#remote?.delete(keyOrPredicate)) ?? false;
+      return inMemory || onDisk || onRemote ? 1 : 0;
     }
     if (typeof keyOrPredicate !== 'function') {
       throw new InvalidInputError(
@@ -225,14 +283,16 @@ export class Cache<V = unknown> {
       if (match && !removed.has(key)) onDiskOnly++;
       return match;
     });
+    // The remote tier cannot be enumerated cheaply: the keys found here are removed there too.
+    await Promise.all([...removed].map((key) => this.#remote?.delete(key)));
     return removed.size + onDiskOnly;
   }
 
-  /** Empties both tiers (the disk tier's files are deleted, for every process). */
+  /** Empties every tier (the disk tier's files and the remote tier's keys are deleted, for every process). */
   async clear(): Promise<void> {
     this.#check();
     this.#memory.clear();
-    await this.#disk?.clear();
+    await Promise.all([this.#disk?.clear(), this.#remote?.clear()]);
   }
 
   /** Removes expired entries from both tiers; returns how many (per tier, summed). */
@@ -245,7 +305,7 @@ export class Cache<V = unknown> {
 
   /** Hits, misses, hit rate, evictions, bytes and entries, overall and per tier. */
   stats(): CacheStats {
-    const { hits, misses, memoryHits, memoryMisses, evictions } = this.#counts;
+    const { hits, misses, memoryHits, memoryMisses, evictions, remoteHits, remoteMisses } = this.#counts;
     const stats: CacheStats = {
       hits,
       misses,
@@ -262,6 +322,9 @@ export class Cache<V = unknown> {
     if (this.#disk) {
       const disk = this.#disk.stats();
       stats.disk = { ...disk, hitRate: hitRate(disk.hits, disk.misses) };
+    }
+    if (this.#remote) {
+      stats.remote = { hits: remoteHits, misses: remoteMisses, hitRate: hitRate(remoteHits, remoteMisses) };
     }
     return stats;
   }

@@ -4,6 +4,7 @@ export type {
   CacheSetOptions,
   CacheStats,
   DiskTierStats,
+  RemoteTierStats,
   TierStats,
 } from './cache.js';
 export { Cache, createCache } from './cache.js';

@@ -15,6 +15,12 @@ import { type FitOptions, type FitResult, fit } from './fit/fit.js';
 import { type LoadedModel, loadModel } from './load-model.js';
 import { createOperationRunner, type OptimizeOptions, type OptimizeResult } from './optimize-operation.js';
 import { createParallelMath, type ParallelMath } from './parallel-math.js';
+import {
+  backendCalls,
+  lazyRedisStore,
+  type ToolboxBackend,
+  type ToolboxRedisCacheOptions,
+} from './scale-out.js';
 
 export interface ToolboxCacheOptions {
   /** Memory tier budget, bytes; default 256 MiB. */
@@ -25,6 +31,8 @@ export interface ToolboxCacheOptions {
   diskMaxBytes?: number;
   /** Default time to live, milliseconds; default no expiry. */
   ttlMs?: number;
+  /** Shared Redis tier under memory and disk (`@toolbox/cache/redis`; install `ioredis`); default none. */
+  redis?: ToolboxRedisCacheOptions;
 }
 
 export interface ToolboxOptions {
@@ -49,6 +57,12 @@ export interface ToolboxOptions {
   maxWorkers?: number;
   /** Monitor settings: sampling period, history, anomaly detection, or a custom reading `source`. */
   monitor?: Pick<MonitorOptions, 'intervalMs' | 'historySize' | 'anomaly' | 'source'>;
+  /**
+   * Where `map`, `stream` and `run` execute: `{ type: 'bullmq', connection }` sends chunks
+   * through Redis to `toolbox-worker` processes (`@toolbox/executor/bullmq`; install
+   * `bullmq`). Default `{ type: 'local' }`. `fit` and `math` stay on this machine.
+   */
+  backend?: ToolboxBackend;
 }
 
 /** The machine and the governor's limits, now. */
@@ -147,10 +161,15 @@ export function createToolbox(options: ToolboxOptions = {}): Toolbox {
     limits: { maxCpuPercent, maxMemoryPercent, maxHeavyOperations },
     autoStart: options.autoStart ?? true,
   });
+  const remote =
+    cacheOptions === false || cacheOptions.redis === undefined
+      ? undefined
+      : lazyRedisStore(cacheOptions.redis, cacheOptions.ttlMs);
   const cache =
     cacheOptions === false
       ? undefined
       : createCache({
+          remote,
           maxBytes: cacheOptions.maxBytes ?? 256 * MIB,
           ttlMs: cacheOptions.ttlMs,
           disk:
@@ -182,6 +201,7 @@ export function createToolbox(options: ToolboxOptions = {}): Toolbox {
     advisor,
     metrics: monitor.metrics,
   });
+  const calls = backendCalls(options.backend, executor, monitor.metrics);
   const registry = options.registry ? openRegistry({ dir: options.registry.dir }) : undefined;
   const foldTask = { module: builtModule(import.meta.url, 'fit-worker.js'), export: 'evaluateFold' };
   let disposed: Promise<void> | undefined;
@@ -193,9 +213,9 @@ export function createToolbox(options: ToolboxOptions = {}): Toolbox {
     advisor,
     registry,
     math: createParallelMath(executor, () => monitor.latest().usableCores),
-    map: (task, items, mapOptions) => executor.map(task, items, mapOptions),
-    stream: (task, source, streamOptions) => executor.stream(task, source, streamOptions),
-    run: (task, input, runOptions) => executor.run(task, input, runOptions),
+    map: calls.map,
+    stream: calls.stream,
+    run: calls.run,
     fit: (X, y, fitOptions) => fit({ executor, cache, registry, foldTask }, X, y, fitOptions),
     loadModel: (name, reference) => loadModel(registry, name, reference),
     optimizeOperation: runner.optimizeOperation,
@@ -220,11 +240,12 @@ export function createToolbox(options: ToolboxOptions = {}): Toolbox {
     },
     dispose() {
       disposed ??= (async () => {
-        await executor.dispose();
+        await Promise.all([executor.dispose(), calls.dispose()]);
         advisor?.dispose();
         registry?.close();
         monitor.dispose();
         await cache?.dispose();
+        await remote?.dispose();
       })();
       return disposed;
     },

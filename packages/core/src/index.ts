@@ -26,3 +26,4 @@ export type { LoadedModel } from './load-model.js';
 export type { OperationReport, OptimizeOptions, OptimizeResult } from './optimize-operation.js';
 export type { ParallelMath } from './parallel-math.js';
 export { PARALLEL_MIN_MULTIPLY_ADDS } from './parallel-math.js';
+export type { ToolboxBackend, ToolboxRedisCacheOptions } from './scale-out.js';

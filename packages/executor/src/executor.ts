@@ -1,5 +1,4 @@
 import { availableParallelism, cpus, totalmem } from 'node:os';
-import { serialize } from 'node:v8';
 import {
   AbortError,
   type ExecutionPlan,
@@ -15,6 +14,7 @@ import {
   type WorkloadProfile,
 } from '@toolbox/contracts';
 import { Piscina } from 'piscina';
+import { measureCopyMsPerByte } from './_copy-rate.js';
 import { type CostInputs, choosePlan } from './_cost-model.js';
 import {
   callItem,
@@ -26,6 +26,7 @@ import {
   sampleItems,
 } from './_in-process.js';
 import { Job, type JobSettings } from './_job.js';
+import { loadTask } from './_load-task.js';
 import {
   assertItems,
   completePlan,
@@ -347,36 +348,11 @@ class ToolboxExecutor implements Executor {
     this.#jobCap.delete(job);
   }
 
-  async #load(resolved: ResolvedTask): Promise<{ fn: TaskFunction; loadMs: number }> {
-    if (resolved.fn !== undefined) return { fn: resolved.fn, loadMs: 0 };
-    const href = resolved.href as string;
+  #load(resolved: ResolvedTask): Promise<{ fn: TaskFunction; loadMs: number }> {
+    if (resolved.fn !== undefined) return loadTask(resolved);
     let loading = this.#loaded.get(resolved.key);
     if (loading === undefined) {
-      loading = (async () => {
-        const startedMs = performance.now();
-        let namespace: Record<string, unknown>;
-        try {
-          namespace = (await import(href)) as Record<string, unknown>;
-        } catch (error) {
-          throw new InvalidInputError(
-            `task.module ${href} could not be loaded: ${(error as Error).message}`,
-            {
-              cause: error,
-              details: { argument: 'task.module' },
-            },
-          );
-        }
-        const fn = namespace[resolved.exportName];
-        if (typeof fn !== 'function') {
-          throw new InvalidInputError(
-            `task.export "${resolved.exportName}" is not a function exported by ${href}`,
-            {
-              details: { argument: 'task.export' },
-            },
-          );
-        }
-        return { fn: fn as TaskFunction, loadMs: performance.now() - startedMs };
-      })();
+      loading = loadTask(resolved);
       loading.catch(() => this.#loaded.delete(resolved.key));
       this.#loaded.set(resolved.key, loading);
     }
@@ -525,16 +501,7 @@ class ToolboxExecutor implements Executor {
 
   /** Milliseconds per byte to serialize a typed array for another thread; measured once. */
   #measureCopyRate(): number {
-    if (this.#copyMsPerByte === undefined) {
-      const probe = new Float64Array(32_768);
-      const timesMs: number[] = [];
-      for (let k = 0; k < 3; k++) {
-        const startedMs = performance.now();
-        serialize(probe);
-        timesMs.push(performance.now() - startedMs);
-      }
-      this.#copyMsPerByte = Math.min(...timesMs) / probe.byteLength;
-    }
+    this.#copyMsPerByte ??= measureCopyMsPerByte();
     return this.#copyMsPerByte;
   }
 

@@ -1,0 +1,2 @@
+export type { RedisStoreOptions, RedisStoreStats } from './redis-store.js';
+export { createRedisStore, RedisStore } from './redis-store.js';
