@@ -55,7 +55,11 @@ export interface ExecutionRecord {
   plan: ExecutionPlan;
   /** Wall time of the whole job, milliseconds. */
   wallTimeMs: number;
-  /** Estimated serial time / `wallTimeMs`. */
+  /**
+   * Serial time / `wallTimeMs`: with threads, the time the items took on the workers (and
+   * in the dry run) over the wall time; 1 when the job ran serially; for async work, the
+   * dry run's mean item time times the items over the wall time.
+   */
   measuredSpeedup: number;
   /** When it finished, milliseconds since the epoch. */
   finishedAtMs: number;

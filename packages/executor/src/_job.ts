@@ -28,6 +28,8 @@ export class Job {
   readonly stopped: Promise<never>;
   /** Retries taken so far. */
   retries = 0;
+  /** Time workers spent running this job's items, milliseconds (their chunks' `computeMs`). */
+  workerComputeMs = 0;
 
   constructor(settings: JobSettings) {
     this.settings = settings;

@@ -22,10 +22,13 @@ export interface SerializedError {
   retryable?: boolean;
 }
 
-/** The worker's answer: every result, or the results before the failing item and its error. */
+/**
+ * The worker's answer: every result, or the results before the failing item and its
+ * error; `computeMs` is the time the worker spent running the items, milliseconds.
+ */
 export type ChunkResponse =
-  | { results: unknown[] }
-  | { results: unknown[]; failedAt: number; error: SerializedError };
+  | { results: unknown[]; computeMs?: number }
+  | { results: unknown[]; computeMs?: number; failedAt: number; error: SerializedError };
 
 /** Turns a thrown value into a `SerializedError`. */
 export function serializeError(error: unknown): SerializedError {

@@ -470,6 +470,31 @@ describe('ports', () => {
     expect(maxHeld).toBe(1);
   });
 
+  it("records the items' real time as measuredSpeedup: workers' compute time with threads, 1 serially", async () => {
+    const records: ExecutionRecord[] = [];
+    const advised: ExecutionPlan = {
+      mode: 'threads',
+      workers: 2,
+      chunkSize: 5,
+      maxInFlight: 2,
+      estimatedSpeedup: 1,
+      confidence: 0.9,
+      source: 'history',
+      reason: 'test',
+      warnings: [],
+    };
+    const ex = executor({ advisor: { suggest: () => advised, record: (record) => records.push(record) } });
+    // 40 items busy for 3 ms each: at least 120 ms of work, whatever the machine's load.
+    await ex.map(task('busy'), new Array(40).fill(3));
+    // Trivial work is planned serial by the dry run.
+    await executor().map(task('addOne'), range(1_000), { onRecord: (record) => records.push(record) });
+    const [threads, serial] = records as [ExecutionRecord, ExecutionRecord];
+    expect(threads.plan.mode).toBe('threads');
+    expect(threads.measuredSpeedup * threads.wallTimeMs).toBeGreaterThanOrEqual(40 * 3);
+    expect(serial.plan.mode).toBe('serial');
+    expect(serial.measuredSpeedup).toBe(1);
+  });
+
   it('uses a confident advisor plan, records every finished job, and reports metrics', async () => {
     const records: ExecutionRecord[] = [];
     const events: MetricEvent[] = [];

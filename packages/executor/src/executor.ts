@@ -116,6 +116,24 @@ interface Planned {
   done: number;
 }
 
+/**
+ * Serial time over wall time. Threads: what the items really took — the dry run's items
+ * plus the workers' measured compute time — over the job's wall time (planning and
+ * dispatch included). Serial: 1, the work ran as it would without the executor. Async:
+ * the dry run's mean item time times the items (waits overlap; no per-item clock).
+ */
+function measuredSpeedup(planned: Planned, job: Job, itemCount: number, wallTimeMs: number): number {
+  const wall = Math.max(wallTimeMs, 1e-6);
+  switch (planned.plan.mode) {
+    case 'serial':
+      return 1;
+    case 'threads':
+      return (planned.itemMeanMs * planned.done + job.workerComputeMs) / wall;
+    default:
+      return (planned.itemMeanMs * itemCount) / wall;
+  }
+}
+
 interface StoredSample {
   items: readonly unknown[];
   key: string;
@@ -239,7 +257,7 @@ class ToolboxExecutor implements Executor {
     } finally {
       this.#endJob(job, ok);
       if (planned !== undefined) {
-        this.#record('executor.map', planned, items.length, performance.now() - startedMs, ok, options);
+        this.#record('executor.map', planned, job, items.length, performance.now() - startedMs, ok, options);
       }
     }
   }
@@ -676,6 +694,7 @@ class ToolboxExecutor implements Executor {
         signal: controller.signal,
         transferList,
       })) as ChunkResponse;
+      job.workerComputeMs += response.computeMs ?? 0;
       this.#warmModules.add(request.module);
       return response;
     } catch (error) {
@@ -979,7 +998,7 @@ class ToolboxExecutor implements Executor {
       this.#endJob(job, ok);
       if (!sourceDone) await Promise.resolve(iterator.return?.()).catch(() => {});
       if (planned !== undefined) {
-        this.#record('executor.stream', planned, yielded, performance.now() - startedMs, ok, options);
+        this.#record('executor.stream', planned, job, yielded, performance.now() - startedMs, ok, options);
       }
     }
   }
@@ -989,6 +1008,7 @@ class ToolboxExecutor implements Executor {
   #record(
     name: string,
     planned: Planned,
+    job: Job,
     itemCount: number,
     wallTimeMs: number,
     ok: boolean,
@@ -1003,7 +1023,7 @@ class ToolboxExecutor implements Executor {
       snapshot: this.#snapshot(),
       plan: planned.plan,
       wallTimeMs,
-      measuredSpeedup: (planned.itemMeanMs * itemCount) / Math.max(wallTimeMs, 1e-6),
+      measuredSpeedup: measuredSpeedup(planned, job, itemCount, wallTimeMs),
       finishedAtMs: Date.now(),
       ok,
     };

@@ -39,6 +39,7 @@ export default async function runChunk(request: ChunkRequest): Promise<ChunkResp
   } catch (error) {
     return { results: [], failedAt: 0, error: serializeError(error) };
   }
+  const startedMs = performance.now();
   for (let index = 0; index < items.length; index++) {
     if (progress !== undefined) {
       progress[1] = Date.now();
@@ -50,10 +51,11 @@ export default async function runChunk(request: ChunkRequest): Promise<ChunkResp
       results[index] = value;
     } catch (error) {
       results.length = index;
-      return { results, failedAt: index, error: serializeError(error) };
+      const computeMs = performance.now() - startedMs;
+      return { results, computeMs, failedAt: index, error: serializeError(error) };
     }
   }
-  const response: ChunkResponse = { results };
+  const response: ChunkResponse = { results, computeMs: performance.now() - startedMs };
   if (request.transfer) {
     const buffers = collectTransferables(results);
     if (buffers.length > 0) {
