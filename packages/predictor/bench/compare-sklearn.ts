@@ -1,9 +1,10 @@
 /**
  * 5-fold CV scores and times of LogisticRegression/Ridge, KNN (k = 5) and
  * RandomForest (100 trees) on the five shipped datasets, beside scikit-learn's on
- * the same folds when `python3` with scikit-learn is installed (Debian:
- * `apt-get install python3-sklearn`). Times are best of 3 wall-clock runs of the
- * whole 5-fold CV (fit + predict + score), in milliseconds.
+ * the same folds when a Python with scikit-learn is found: `$TOOLBOX_PYTHON`, else
+ * `/usr/bin/python3` (Debian: `apt-get install python3-sklearn`), else `python3`.
+ * Times are best of 3 wall-clock runs of the whole 5-fold CV (fit + predict +
+ * score), in milliseconds.
  *
  *   pnpm --filter @toolbox/predictor exec tsx bench/compare-sklearn.ts
  */
@@ -48,9 +49,10 @@ function ourRow(name: DatasetName): Cell[] {
 
 const folder = fileURLToPath(new URL('../datasets', import.meta.url));
 const script = fileURLToPath(new URL('sklearn_cv.py', import.meta.url));
-// Debian's python3-sklearn lives under /usr/bin/python3, which a pyenv shim may hide.
-const interpreters = [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter(
-  (p): p is string => p !== undefined,
+// TOOLBOX_PYTHON first; then Debian's python3-sklearn under /usr/bin/python3, which a
+// pyenv `python3` earlier on PATH would otherwise hide.
+const interpreters = [process.env.TOOLBOX_PYTHON, '/usr/bin/python3', 'python3'].filter(
+  (p): p is string => p !== undefined && p !== '',
 );
 const python = interpreters.find(
   (interpreter) => spawnSync(interpreter, ['-c', 'import sklearn']).status === 0,

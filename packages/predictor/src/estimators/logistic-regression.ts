@@ -1,5 +1,5 @@
-import { createMatrix, type DenseMatrix } from '@toolbox/contracts';
-import { matmulTransposeA, matmulTransposeB } from '@toolbox/math';
+import type { DenseMatrix } from '@toolbox/contracts';
+import { matmulTransposeB } from '@toolbox/math';
 import { checkJSON } from '../_json.js';
 import {
   checkColumns,
@@ -11,8 +11,10 @@ import {
 } from '../_validate.js';
 import { NotFittedError } from '../errors.js';
 import type { Classifier, EstimatorJSON } from '../estimator.js';
+import { gramPreconditioner } from './_gram-preconditioner.js';
 import { minimizeLbfgs } from './_lbfgs.js';
 import { booleanOption } from './_linear.js';
+import { logisticObjective } from './_logistic-objective.js';
 
 export interface LogisticRegressionOptions {
   /** Inverse L2 strength: the objective is mean log-loss + ‖W‖² / (2·C·n). Default 1. */
@@ -42,6 +44,41 @@ interface LogisticState {
   coef: number[];
   intercept: number[];
   convergence: Convergence;
+}
+
+/**
+ * Precondition L-BFGS by the features' second moments only above this many columns:
+ * with few features its 10 correction pairs soon capture their correlations, and the
+ * Gram matrix would cost more than the iterations it saves.
+ */
+const PRECONDITION_MIN_COLUMNS = 32;
+
+/**
+ * The columns of X the optimiser works on: those not entirely zero (an all-zero
+ * column's weights have gradient λ·w, so from the zero start they stay exactly 0 —
+ * leaving it out changes nothing but the work), then a column of ones whose weights
+ * are the intercepts when `fitIntercept`.
+ */
+function designMatrix(X: DenseMatrix, fitIntercept: boolean): { design: DenseMatrix; kept: number[] } {
+  const { rows, cols, data } = X;
+  const kept: number[] = [];
+  for (let j = 0; j < cols; j++) {
+    for (let i = 0; i < rows; i++) {
+      if (data[i * cols + j] !== 0) {
+        kept.push(j);
+        break;
+      }
+    }
+  }
+  const D = kept.length + (fitIntercept ? 1 : 0);
+  const out = new Float64Array(rows * D);
+  for (let i = 0; i < rows; i++) {
+    kept.forEach((j, c) => {
+      out[i * D + c] = data[i * cols + j] as number;
+    });
+    if (fitIntercept) out[i * D + D - 1] = 1;
+  }
+  return { design: { rows, cols: D, data: out }, kept };
 }
 
 /**
@@ -101,75 +138,26 @@ export class LogisticRegression implements Classifier<LogisticRegressionParams> 
     const outputs = classes.length === 2 ? 1 : classes.length;
     const lambda = 1 / (this.params.C * n);
     const fitIntercept = this.params.fitIntercept;
-    const biasOffset = outputs * d;
-    // Logits Z = X·Wᵀ and gradient Rᵀ·X through math's matrix products; the
-    // per-row softmax and residuals in between are a plain loop.
-    const logits = createMatrix(n, outputs);
-    const residuals = createMatrix(n, outputs);
-    const gradient = createMatrix(outputs, d);
-    const zeroBias = new Float64Array(outputs);
-    const objective = (w: Float64Array, grad: Float64Array): number => {
-      const weights = createMatrix(outputs, d, w.subarray(0, biasOffset));
-      matmulTransposeB(matrix, weights, logits);
-      const z = logits.data;
-      const r = residuals.data;
-      const bias = fitIntercept ? w.subarray(biasOffset) : zeroBias;
-      let loss = 0;
-      if (outputs === 1) {
-        const b = bias[0] as number;
-        for (let i = 0; i < n; i++) {
-          const t = (z[i] as number) + b;
-          const label = codes[i] as number;
-          // log(1 + e^t) − y·t and σ(t), stably, with one exp.
-          const e = Math.exp(-Math.abs(t));
-          loss += Math.max(t, 0) + Math.log1p(e) - (label === 1 ? t : 0);
-          r[i] = (t >= 0 ? 1 / (1 + e) : e / (1 + e)) - label;
-        }
-      } else {
-        for (let i = 0; i < n; i++) {
-          const base = i * outputs;
-          let max = Number.NEGATIVE_INFINITY;
-          for (let k = 0; k < outputs; k++) {
-            const t = (z[base + k] as number) + (bias[k] as number);
-            z[base + k] = t;
-            if (t > max) max = t;
-          }
-          let sum = 0;
-          for (let k = 0; k < outputs; k++) {
-            const e = Math.exp((z[base + k] as number) - max);
-            r[base + k] = e;
-            sum += e;
-          }
-          const label = codes[i] as number;
-          loss += Math.log(sum) + max - (z[base + label] as number);
-          const inverse = 1 / sum;
-          for (let k = 0; k < outputs; k++) r[base + k] = (r[base + k] as number) * inverse;
-          r[base + label] = (r[base + label] as number) - 1;
-        }
-      }
-      matmulTransposeA(residuals, matrix, gradient);
-      const g = gradient.data;
-      let penalty = 0;
-      for (let p = 0; p < biasOffset; p++) {
-        const wp = w[p] as number;
-        penalty += wp * wp;
-        grad[p] = (g[p] as number) / n + lambda * wp;
-      }
-      for (let k = 0; k < outputs; k++) {
-        let sum = 0;
-        if (fitIntercept) for (let i = 0; i < n; i++) sum += r[i * outputs + k] as number;
-        grad[biasOffset + k] = sum / n;
-      }
-      return loss / n + 0.5 * lambda * penalty;
-    };
-    const result = minimizeLbfgs(objective, new Float64Array(biasOffset + outputs), {
+    const { design, kept } = designMatrix(matrix, fitIntercept);
+    const D = design.cols;
+    const objective = logisticObjective(design, codes, outputs, lambda, kept.length);
+    const result = minimizeLbfgs(objective, new Float64Array(outputs * D), {
       maxIter: this.params.maxIter,
       tol: this.params.tol,
+      precondition: D > PRECONDITION_MIN_COLUMNS ? gramPreconditioner(design, outputs) : undefined,
     });
+    const coef = new Float64Array(outputs * d);
+    const intercept = new Float64Array(outputs);
+    for (let k = 0; k < outputs; k++) {
+      kept.forEach((j, c) => {
+        coef[k * d + j] = result.x[k * D + c] as number;
+      });
+      if (fitIntercept) intercept[k] = result.x[k * D + D - 1] as number;
+    }
     this.fittedState = {
       classes,
-      coef: result.x.slice(0, biasOffset),
-      intercept: fitIntercept ? result.x.slice(biasOffset) : new Float64Array(outputs),
+      coef,
+      intercept,
       convergence: {
         converged: result.converged,
         iterations: result.iterations,
@@ -186,28 +174,30 @@ export class LogisticRegression implements Classifier<LogisticRegressionParams> 
     const outputs = intercept.length;
     const d = coef.length / outputs;
     checkColumns(matrix, d, this.type);
-    const { rows, data } = matrix;
+    const logits = matmulTransposeB(matrix, { rows: outputs, cols: d, data: coef }).data;
+    const { rows } = matrix;
     const K = classes.length;
     const out = new Float64Array(rows * K);
-    const z = new Float64Array(outputs);
     for (let i = 0; i < rows; i++) {
-      const rowBase = i * d;
-      let max = Number.NEGATIVE_INFINITY;
-      for (let k = 0; k < outputs; k++) {
-        let t = intercept[k] as number;
-        for (let j = 0; j < d; j++) t += (coef[k * d + j] as number) * (data[rowBase + j] as number);
-        z[k] = t;
-        if (t > max) max = t;
-      }
       if (outputs === 1) {
-        const p = 1 / (1 + Math.exp(-(z[0] as number)));
+        const p = 1 / (1 + Math.exp(-((logits[i] as number) + (intercept[0] as number))));
         out[i * 2] = 1 - p;
         out[i * 2 + 1] = p;
         continue;
       }
+      let max = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < K; k++) {
+        const t = (logits[i * K + k] as number) + (intercept[k] as number);
+        logits[i * K + k] = t;
+        max = Math.max(max, t);
+      }
       let sum = 0;
-      for (let k = 0; k < K; k++) sum += Math.exp((z[k] as number) - max);
-      for (let k = 0; k < K; k++) out[i * K + k] = Math.exp((z[k] as number) - max) / sum;
+      for (let k = 0; k < K; k++) {
+        const e = Math.exp((logits[i * K + k] as number) - max);
+        out[i * K + k] = e;
+        sum += e;
+      }
+      for (let k = 0; k < K; k++) out[i * K + k] = (out[i * K + k] as number) / sum;
     }
     return { rows, cols: K, data: out };
   }
