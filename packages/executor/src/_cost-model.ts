@@ -121,7 +121,7 @@ export function bestThreads(inputs: CostInputs): ThreadsEstimate | undefined {
   return best;
 }
 
-type Decided = Omit<ExecutionPlan, 'source' | 'confidence'>;
+export type Decided = Omit<ExecutionPlan, 'source' | 'confidence'>;
 
 /**
  * Chooses serial, threads or async for the remaining items by estimated time, staying

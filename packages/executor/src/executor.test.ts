@@ -483,7 +483,11 @@ describe('ports', () => {
       reason: 'test',
       warnings: [],
     };
-    const ex = executor({ advisor: { suggest: () => advised, record: (record) => records.push(record) } });
+    // The advisor is asked only with a governor's snapshot: its plan keeps this job on threads whatever the load.
+    const ex = executor({
+      governor: { snapshot: () => snapshot, admit: () => ({ decision: 'go', release: () => {} }) },
+      advisor: { suggest: () => advised, record: (record) => records.push(record) },
+    });
     // 40 items busy for 3 ms each: at least 120 ms of work, whatever the machine's load.
     await ex.map(task('busy'), new Array(40).fill(3));
     // Trivial work is planned serial by the dry run.

@@ -1,5 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { AbortError, InvalidInputError, TaskFailedError, TimeoutError } from '@toolbox/contracts';
+import {
+  AbortError,
+  type ExecutionRecord,
+  InvalidInputError,
+  type MetricEvent,
+  TaskFailedError,
+  TimeoutError,
+} from '@toolbox/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnWorker, type WorkerProcess } from '../../test/fixtures/worker-process.js';
 import type { ModuleTask } from '../types.js';
@@ -154,5 +161,33 @@ describe('createBullmqExecutor', () => {
       /options\.pollIntervalMs must be a positive finite number of milliseconds, got 0/,
     );
     await expect(executor.map({ module: TASKS, export: '' }, [1])).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
+  it('hands the record of a finished job to options.onRecord and labels its metrics backend: bullmq', async () => {
+    const events: MetricEvent[] = [];
+    const measured = createBullmqExecutor({
+      connection: redis.url,
+      metrics: { observe: (event) => events.push(event) },
+    });
+    try {
+      const records: ExecutionRecord[] = [];
+      const items = range(24).map((value) => ({ value, ms: 2 }));
+      const results = await measured.map<unknown, { value: number }>(task('double'), items, {
+        onRecord: (record) => records.push(record),
+      });
+      expect(results.map((result) => result.value)).toEqual(items.map((item) => item.value * 2));
+      expect(records).toHaveLength(1);
+      expect(records[0]?.ok).toBe(true);
+      expect(records[0]?.profile.itemCount).toBe(24);
+      const map = events.find((event) => event.name === 'executor.map');
+      expect(map?.ok).toBe(true);
+      expect(map?.labels).toMatchObject({ backend: 'bullmq', mode: records[0]?.plan.mode });
+      expect(events.find((event) => event.name === 'executor.plan')?.labels).toMatchObject({
+        backend: 'bullmq',
+        source: 'dry-run',
+      });
+    } finally {
+      await measured.dispose();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { ToolboxError } from '@toolbox/contracts';
 import { type Job as BullJob, Worker } from 'bullmq';
 import { Piscina } from 'piscina';
+import { watchItems } from '../_item-watchdog.js';
 import { type ChunkRequest, type ChunkResponse, serializeError } from '../_protocol.js';
 import { durationMs, nonNegativeInteger, positiveInteger } from '../_validate.js';
 import { workerFile } from '../_worker-file.js';
@@ -149,20 +150,10 @@ async function runOnPool(
   const controller = new AbortController();
   const limitMs = data.itemTimeoutMs;
   let timedOutAt: number | undefined;
-  let watchdog: NodeJS.Timeout | undefined;
-  if (limitMs !== undefined) {
-    const check = () => {
-      const itemStartedMs = progress[1] as number;
-      const elapsedMs = itemStartedMs === 0 ? 0 : Date.now() - itemStartedMs;
-      if (elapsedMs >= limitMs) {
-        timedOutAt = progress[0] as number;
-        controller.abort();
-      } else {
-        watchdog = setTimeout(check, Math.max(1, limitMs - elapsedMs));
-      }
-    };
-    watchdog = setTimeout(check, limitMs);
-  }
+  const stopWatching = watchItems(progress, limitMs, (finished) => {
+    timedOutAt = finished;
+    controller.abort();
+  });
   const request: ChunkRequest = { module: data.module, export: data.export, items, progress };
   try {
     return (await pool.run(request, { signal: controller.signal })) as ChunkResponse;
@@ -181,6 +172,6 @@ async function runOnPool(
     (crash as Error & { retryable: boolean }).retryable = true;
     return { results: [], failedAt: at, error: serializeError(crash) };
   } finally {
-    clearTimeout(watchdog);
+    stopWatching();
   }
 }
