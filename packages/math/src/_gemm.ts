@@ -5,6 +5,12 @@ export interface Operand {
   readonly data: Float64Array;
   readonly rowStride: number;
   readonly colStride: number;
+  /**
+   * The whole operand packed beforehand by `packLines` — its rows when it is A (then
+   * `gemm` must be called with rowStart 0), its columns when it is B. `gemm` then copies
+   * each block's panels from here instead of packing them from `data`.
+   */
+  readonly panels?: Float64Array;
 }
 
 /** Which micro-kernel runs: WebAssembly SIMD when available (default), or plain JS. */
@@ -23,6 +29,72 @@ function ceilTo(value: number, step: number): number {
   return Math.ceil(value / step) * step;
 }
 
+/**
+ * Packs the `lines` x `depth` block of the operand in `data` starting at line `line0`,
+ * depth `p0`, into `dst[at..]` as panels of 4 lines (TILE_ROWS = TILE_COLS), p-major:
+ * panel t holds lines 4t..4t+3 of the block, element (line, p) at `4 * p + line % 4`;
+ * lines past `lines` are zero. A line is a row of A or a column of B: `lineStride` and
+ * `depthStride` are the operand's strides along the line index and along the inner
+ * (shared) dimension. Each panel is written contiguously from four read streams.
+ */
+function packPanels(
+  data: Float64Array,
+  lineStride: number,
+  depthStride: number,
+  line0: number,
+  lines: number,
+  p0: number,
+  depth: number,
+  dst: Float64Array,
+  at: number,
+): void {
+  let o = at;
+  for (let t = 0; t < lines; t += 4) {
+    let s0 = (line0 + t) * lineStride + p0 * depthStride;
+    const left = lines - t;
+    if (left >= 4) {
+      let s1 = s0 + lineStride;
+      let s2 = s1 + lineStride;
+      let s3 = s2 + lineStride;
+      for (let p = 0; p < depth; p++, o += 4) {
+        dst[o] = data[s0] as number;
+        dst[o + 1] = data[s1] as number;
+        dst[o + 2] = data[s2] as number;
+        dst[o + 3] = data[s3] as number;
+        s0 += depthStride;
+        s1 += depthStride;
+        s2 += depthStride;
+        s3 += depthStride;
+      }
+    } else {
+      for (let p = 0; p < depth; p++, o += 4, s0 += depthStride) {
+        for (let r = 0; r < 4; r++) dst[o + r] = r < left ? (data[s0 + r * lineStride] as number) : 0;
+      }
+    }
+  }
+}
+
+/**
+ * Packs a whole operand (`lines` x `depth`; lines are A's rows or B's columns, strides
+ * as in `packPanels`) in the layout `gemm` packs each block into, so that `gemm` can
+ * copy blocks out of it (`Operand.panels`): the block of lines line0.. at depths
+ * pc..pc+kc (kc = min(KC, depth − pc)) starts at `pc * ceilTo(lines, 4) + line0 * kc`.
+ */
+export function packLines(
+  data: Float64Array,
+  lineStride: number,
+  depthStride: number,
+  lines: number,
+  depth: number,
+): Float64Array {
+  const linesPad = ceilTo(lines, 4);
+  const panels = new Float64Array(linesPad * depth);
+  for (let pc = 0; pc < depth; pc += KC) {
+    packPanels(data, lineStride, depthStride, 0, lines, pc, Math.min(KC, depth - pc), panels, pc * linesPad);
+  }
+  return panels;
+}
+
 /** Packs A(rows ic..ic+mc, cols pc..pc+kc) as panels of TILE_ROWS rows, p-major. */
 function packA(
   a: Operand,
@@ -33,20 +105,7 @@ function packA(
   dst: Float64Array,
   at: number,
 ): void {
-  const { data, rowStride, colStride } = a;
-  const panels = Math.ceil(mc / TILE_ROWS);
-  for (let t = 0; t < panels; t++) {
-    const base = at + t * kc * TILE_ROWS;
-    for (let r = 0; r < TILE_ROWS; r++) {
-      const i = t * TILE_ROWS + r;
-      if (i >= mc) {
-        for (let p = 0; p < kc; p++) dst[base + p * TILE_ROWS + r] = 0;
-        continue;
-      }
-      let src = (ic + i) * rowStride + pc * colStride;
-      for (let p = 0; p < kc; p++, src += colStride) dst[base + p * TILE_ROWS + r] = data[src] as number;
-    }
-  }
+  packPanels(a.data, a.rowStride, a.colStride, ic, mc, pc, kc, dst, at);
 }
 
 /** Packs B(rows pc..pc+kc, cols jc..jc+nc) as panels of TILE_COLS columns, p-major. */
@@ -59,20 +118,7 @@ function packB(
   dst: Float64Array,
   at: number,
 ): void {
-  const { data, rowStride, colStride } = b;
-  const panels = Math.ceil(nc / TILE_COLS);
-  for (let t = 0; t < panels; t++) {
-    const base = at + t * kc * TILE_COLS;
-    for (let c = 0; c < TILE_COLS; c++) {
-      const j = t * TILE_COLS + c;
-      if (j >= nc) {
-        for (let p = 0; p < kc; p++) dst[base + p * TILE_COLS + c] = 0;
-        continue;
-      }
-      let src = pc * rowStride + (jc + j) * colStride;
-      for (let p = 0; p < kc; p++, src += rowStride) dst[base + p * TILE_COLS + c] = data[src] as number;
-    }
-  }
+  packPanels(b.data, b.colStride, b.rowStride, jc, nc, pc, kc, dst, at);
 }
 
 /** The JS 4x4 register-tiled micro-kernel, same packed layout and loop order as the wasm one. */
@@ -207,11 +253,19 @@ export function gemm(
     const ncPad = ceilTo(nc, TILE_COLS);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = Math.min(KC, k - pc);
-      packB(b, pc, kc, jc, nc, buf, bp);
+      if (b.panels === undefined) packB(b, pc, kc, jc, nc, buf, bp);
+      else {
+        const from = pc * ceilTo(n, TILE_COLS) + jc * kc;
+        buf.set(b.panels.subarray(from, from + ncPad * kc), bp);
+      }
       for (let ic = rowStart; ic < rowEnd; ic += MC) {
         const mc = Math.min(MC, rowEnd - ic);
         const mTiles = Math.ceil(mc / TILE_ROWS);
-        packA(a, ic, mc, pc, kc, buf, ap);
+        if (a.panels === undefined) packA(a, ic, mc, pc, kc, buf, ap);
+        else {
+          const from = pc * ceilTo(rowEnd, TILE_ROWS) + ic * kc;
+          buf.set(a.panels.subarray(from, from + mTiles * TILE_ROWS * kc), ap);
+        }
         if (wasmGemm === undefined) jsKernel(buf, ap, bp, cp, mTiles, ncPad / TILE_COLS, kc, ncPad);
         else wasmGemm.gemm(ap * 8, bp * 8, cp * 8, mTiles, ncPad / TILE_COLS, kc, ncPad * 8);
         for (let i = 0; i < mc; i++) {

@@ -22,6 +22,8 @@ export {
   matmulTransposeBRows,
 } from './matmul.js';
 export { pairwiseSquaredEuclidean, pairwiseSquaredEuclideanRows } from './pairwise.js';
+export type { MatmulFactor, PreparedMatrix } from './prepared-matmul.js';
+export { prepareMatmul } from './prepared-matmul.js';
 export type { QrOptions, QrResult } from './qr.js';
 export { qr } from './qr.js';
 export { columnQuantiles, quantile } from './quantile.js';

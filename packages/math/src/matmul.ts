@@ -1,9 +1,7 @@
 import { assertDenseMatrix, type DenseMatrix, ShapeError } from '@toolbox/contracts';
 import { assertNoAlias, assertRowRange, resultMatrix, shapeOf } from './_check.js';
-import { gemm, type Operand } from './_gemm.js';
-
-const plain = (m: DenseMatrix): Operand => ({ data: m.data, rowStride: m.cols, colStride: 1 });
-const transposed = (m: DenseMatrix): Operand => ({ data: m.data, rowStride: 1, colStride: m.cols });
+import { gemm } from './_gemm.js';
+import { factorMatrix, factorOperand, type MatmulFactor } from './prepared-matmul.js';
 
 function mismatch(what: string, a: DenseMatrix, b: DenseMatrix, nameA = 'a', nameB = 'b'): ShapeError {
   return new ShapeError(`${what}: ${nameA} is ${shapeOf(a)} and ${nameB} is ${shapeOf(b)}`, {
@@ -14,37 +12,71 @@ function mismatch(what: string, a: DenseMatrix, b: DenseMatrix, nameA = 'a', nam
 /**
  * A·B (`a` is m x k, `b` is k x n) into `out` (m x n, allocated when omitted; must not
  * alias `a` or `b`). Cache-blocked, packed, 4x4 register-tiled; WebAssembly SIMD
- * micro-kernel when the runtime has it, plain JS otherwise.
+ * micro-kernel when the runtime has it, plain JS otherwise. Either factor may be a
+ * `prepareMatmul` result, which skips packing it again.
  */
-export function matmul(a: DenseMatrix, b: DenseMatrix, out?: DenseMatrix): DenseMatrix {
-  assertDenseMatrix(a, 'a');
-  assertDenseMatrix(b, 'b');
-  if (a.cols !== b.rows) throw mismatch('matmul needs a.cols === b.rows', a, b);
-  const result = resultMatrix(out, a.rows, b.cols, `a (${shapeOf(a)}) · b (${shapeOf(b)})`);
-  assertNoAlias(result, a, b);
-  gemm(b.cols, a.cols, plain(a), plain(b), result.data, b.cols, 0, a.rows);
+export function matmul(a: MatmulFactor, b: MatmulFactor, out?: DenseMatrix): DenseMatrix {
+  const ma = factorMatrix(a, 'a');
+  const mb = factorMatrix(b, 'b');
+  if (ma.cols !== mb.rows) throw mismatch('matmul needs a.cols === b.rows', ma, mb);
+  const result = resultMatrix(out, ma.rows, mb.cols, `a (${shapeOf(ma)}) · b (${shapeOf(mb)})`);
+  assertNoAlias(result, ma, mb);
+  gemm(
+    mb.cols,
+    ma.cols,
+    factorOperand(a, 'a', false),
+    factorOperand(b, 'b', false),
+    result.data,
+    mb.cols,
+    0,
+    ma.rows,
+  );
   return result;
 }
 
-/** Aᵀ·B (`a` is k x m, `b` is k x n) into `out` (m x n), without forming Aᵀ. */
-export function matmulTransposeA(a: DenseMatrix, b: DenseMatrix, out?: DenseMatrix): DenseMatrix {
-  assertDenseMatrix(a, 'a');
-  assertDenseMatrix(b, 'b');
-  if (a.rows !== b.rows) throw mismatch('matmulTransposeA needs a.rows === b.rows', a, b);
-  const result = resultMatrix(out, a.cols, b.cols, `aᵀ (${a.cols}x${a.rows}) · b (${shapeOf(b)})`);
-  assertNoAlias(result, a, b);
-  gemm(b.cols, a.rows, transposed(a), plain(b), result.data, b.cols, 0, a.cols);
+/**
+ * Aᵀ·B (`a` is k x m, `b` is k x n) into `out` (m x n), without forming Aᵀ. Either
+ * factor may be a `prepareMatmul` result.
+ */
+export function matmulTransposeA(a: MatmulFactor, b: MatmulFactor, out?: DenseMatrix): DenseMatrix {
+  const ma = factorMatrix(a, 'a');
+  const mb = factorMatrix(b, 'b');
+  if (ma.rows !== mb.rows) throw mismatch('matmulTransposeA needs a.rows === b.rows', ma, mb);
+  const result = resultMatrix(out, ma.cols, mb.cols, `aᵀ (${ma.cols}x${ma.rows}) · b (${shapeOf(mb)})`);
+  assertNoAlias(result, ma, mb);
+  gemm(
+    mb.cols,
+    ma.rows,
+    factorOperand(a, 'a', true),
+    factorOperand(b, 'b', false),
+    result.data,
+    mb.cols,
+    0,
+    ma.cols,
+  );
   return result;
 }
 
-/** A·Bᵀ (`a` is m x k, `b` is n x k) into `out` (m x n), without forming Bᵀ. */
-export function matmulTransposeB(a: DenseMatrix, b: DenseMatrix, out?: DenseMatrix): DenseMatrix {
-  assertDenseMatrix(a, 'a');
-  assertDenseMatrix(b, 'b');
-  if (a.cols !== b.cols) throw mismatch('matmulTransposeB needs a.cols === b.cols', a, b);
-  const result = resultMatrix(out, a.rows, b.rows, `a (${shapeOf(a)}) · bᵀ (${b.cols}x${b.rows})`);
-  assertNoAlias(result, a, b);
-  gemm(b.rows, a.cols, plain(a), transposed(b), result.data, b.rows, 0, a.rows);
+/**
+ * A·Bᵀ (`a` is m x k, `b` is n x k) into `out` (m x n), without forming Bᵀ. Either
+ * factor may be a `prepareMatmul` result.
+ */
+export function matmulTransposeB(a: MatmulFactor, b: MatmulFactor, out?: DenseMatrix): DenseMatrix {
+  const ma = factorMatrix(a, 'a');
+  const mb = factorMatrix(b, 'b');
+  if (ma.cols !== mb.cols) throw mismatch('matmulTransposeB needs a.cols === b.cols', ma, mb);
+  const result = resultMatrix(out, ma.rows, mb.rows, `a (${shapeOf(ma)}) · bᵀ (${mb.cols}x${mb.rows})`);
+  assertNoAlias(result, ma, mb);
+  gemm(
+    mb.rows,
+    ma.cols,
+    factorOperand(a, 'a', false),
+    factorOperand(b, 'b', true),
+    result.data,
+    mb.rows,
+    0,
+    ma.rows,
+  );
   return result;
 }
 
@@ -54,7 +86,7 @@ export function gram(x: DenseMatrix, out?: DenseMatrix): DenseMatrix {
   const d = x.cols;
   const result = resultMatrix(out, d, d, `the gram matrix of x (${shapeOf(x)})`);
   assertNoAlias(result, x, x);
-  gemm(d, x.rows, transposed(x), plain(x), result.data, d, 0, d);
+  gemm(d, x.rows, factorOperand(x, 'a', true), factorOperand(x, 'b', false), result.data, d, 0, d);
   const g = result.data;
   // Blocked summation is not symmetric bit for bit; average so that gram(x) is.
   for (let i = 0; i < d; i++) {
@@ -85,7 +117,16 @@ export function matmulRows(
   const result = resultMatrix(out, a.rows, b.cols, `a (${shapeOf(a)}) · b (${shapeOf(b)})`);
   assertNoAlias(result, a, b);
   assertRowRange(rowStart, rowEnd, a.rows);
-  gemm(b.cols, a.cols, plain(a), plain(b), result.data, b.cols, rowStart, rowEnd);
+  gemm(
+    b.cols,
+    a.cols,
+    factorOperand(a, 'a', false),
+    factorOperand(b, 'b', false),
+    result.data,
+    b.cols,
+    rowStart,
+    rowEnd,
+  );
   return result;
 }
 
@@ -103,6 +144,15 @@ export function matmulTransposeBRows(
   const result = resultMatrix(out, a.rows, b.rows, `a (${shapeOf(a)}) · bᵀ (${b.cols}x${b.rows})`);
   assertNoAlias(result, a, b);
   assertRowRange(rowStart, rowEnd, a.rows);
-  gemm(b.rows, a.cols, plain(a), transposed(b), result.data, b.rows, rowStart, rowEnd);
+  gemm(
+    b.rows,
+    a.cols,
+    factorOperand(a, 'a', false),
+    factorOperand(b, 'b', true),
+    result.data,
+    b.rows,
+    rowStart,
+    rowEnd,
+  );
   return result;
 }

@@ -1,5 +1,5 @@
 import { createMatrix, type DenseMatrix } from '@toolbox/contracts';
-import { matmulTransposeA, matmulTransposeB } from '@toolbox/math';
+import { matmulTransposeA, matmulTransposeB, prepareMatmul } from '@toolbox/math';
 import type { Objective } from './_lbfgs.js';
 
 /**
@@ -9,7 +9,7 @@ import type { Objective } from './_lbfgs.js';
  * `penalised` on (the intercept column of ones) are not penalised. Each evaluation
  * is two matrix products through math's kernels — logits Z = X·Wᵀ and gradient
  * Rᵀ·X — and one pass over the n × outputs logits in between; every buffer is
- * allocated once, here.
+ * allocated once, here, and X is packed for the kernels once (`prepareMatmul`).
  */
 export function logisticObjective(
   design: DenseMatrix,
@@ -22,13 +22,14 @@ export function logisticObjective(
   const weights = createMatrix(outputs, cols);
   const logits = createMatrix(n, outputs);
   const gradient = createMatrix(outputs, cols);
+  const x = prepareMatmul(design);
   return (w, grad) => {
     weights.data.set(w);
-    matmulTransposeB(design, weights, logits);
+    matmulTransposeB(x, weights, logits);
     // Logits become residuals P − Y in place.
     const loss =
       outputs === 1 ? sigmoidResiduals(logits.data, codes) : softmaxResiduals(logits.data, codes, outputs);
-    matmulTransposeA(logits, design, gradient);
+    matmulTransposeA(logits, x, gradient);
     const g = gradient.data;
     let penalty = 0;
     for (let k = 0, p = 0; k < outputs; k++) {
