@@ -271,7 +271,7 @@ export function gemm(
         for (let i = 0; i < mc; i++) {
           const src = cp + i * ncPad;
           const dst = (ic + i) * ldc + jc;
-          if (pc === 0) for (let j = 0; j < nc; j++) c[dst + j] = buf[src + j] as number;
+          if (pc === 0) c.set(buf.subarray(src, src + nc), dst);
           else for (let j = 0; j < nc; j++) c[dst + j] = (c[dst + j] as number) + (buf[src + j] as number);
         }
       }

@@ -1,5 +1,5 @@
 import { createMatrix, type DenseMatrix } from '@toolbox/contracts';
-import { pairwiseSquaredEuclidean } from '@toolbox/math';
+import { matmulTransposeB, prepareMatmul } from '@toolbox/math';
 import { checkJSON } from '../_json.js';
 import {
   checkColumns,
@@ -31,10 +31,24 @@ interface KNNState {
   classes: number[] | null;
 }
 
+/** Squared Euclidean norm of each row. */
+function rowNorms(m: DenseMatrix): Float64Array {
+  const norms = new Float64Array(m.rows);
+  for (let i = 0, k = 0; i < m.rows; i++) {
+    let sum = 0;
+    for (const stop = k + m.cols; k < stop; k++) sum += (m.data[k] as number) * (m.data[k] as number);
+    norms[i] = sum;
+  }
+  return norms;
+}
+
 /**
  * Calls `visit(row, neighbours, distances)` for every query row with the indices of
  * its k nearest training rows (nearest first; ties keep the lower index) and their
- * Euclidean distances, computing distances block by block with math's kernel.
+ * Euclidean distances. Per block of query rows one matrix product gives q·t for every
+ * training row t (the training matrix packed once, `prepareMatmul`); rows are ranked by
+ * ‖t‖² − 2·q·t, which orders them as ‖q − t‖² does, and only the k winners get their
+ * distance √max(‖q‖² + ‖t‖² − 2·q·t, 0).
  */
 function forEachNeighbourhood(
   train: DenseMatrix,
@@ -47,6 +61,20 @@ function forEachNeighbourhood(
   const kk = Math.min(k, n);
   const neighbours = new Int32Array(kk);
   const distances = new Float64Array(kk);
+  const prepared = prepareMatmul(train);
+  const trainNorms = rowNorms(train);
+  const queryNorms = rowNorms(query);
+  /** Puts training row `j` at distance `v` into the sorted list, moving it up from slot `from` (ties keep the lower index). */
+  const insert = (j: number, v: number, from: number): void => {
+    let pos = from;
+    while (pos > 0 && (distances[pos - 1] as number) > v) {
+      distances[pos] = distances[pos - 1] as number;
+      neighbours[pos] = neighbours[pos - 1] as number;
+      pos--;
+    }
+    distances[pos] = v;
+    neighbours[pos] = j;
+  };
   const block = createMatrix(Math.min(blockRows, query.rows), n);
   for (let start = 0; start < query.rows; start += blockRows) {
     const rows = Math.min(blockRows, query.rows - start);
@@ -56,23 +84,22 @@ function forEachNeighbourhood(
       query.data.subarray(start * query.cols, (start + rows) * query.cols),
     );
     const out = rows === block.rows ? block : createMatrix(rows, n, block.data.subarray(0, rows * n));
-    const d = pairwiseSquaredEuclidean(view, train, out).data;
+    const dots = matmulTransposeB(view, prepared, out).data;
     for (let r = 0; r < rows; r++) {
       const base = r * n;
-      let filled = 0;
-      for (let j = 0; j < n; j++) {
-        const v = d[base + j] as number;
-        if (filled === kk && v >= (distances[kk - 1] as number)) continue;
-        let pos = filled < kk ? filled++ : kk - 1;
-        while (pos > 0 && (distances[pos - 1] as number) > v) {
-          distances[pos] = distances[pos - 1] as number;
-          neighbours[pos] = neighbours[pos - 1] as number;
-          pos--;
+      // The first kk rows fill the list by insertion; after that a row enters only if it beats the worst.
+      for (let j = 0; j < kk; j++) insert(j, (trainNorms[j] as number) - 2 * (dots[base + j] as number), j);
+      let worst = distances[kk - 1] as number;
+      for (let j = kk; j < n; j++) {
+        const v = (trainNorms[j] as number) - 2 * (dots[base + j] as number);
+        if (v < worst) {
+          insert(j, v, kk - 1);
+          worst = distances[kk - 1] as number;
         }
-        distances[pos] = v;
-        neighbours[pos] = j;
       }
-      for (let q = 0; q < kk; q++) distances[q] = Math.sqrt(distances[q] as number);
+      const queryNorm = queryNorms[start + r] as number;
+      for (let q = 0; q < kk; q++)
+        distances[q] = Math.sqrt(Math.max(queryNorm + (distances[q] as number), 0));
       visit(start + r, neighbours, distances);
     }
   }
