@@ -51,6 +51,7 @@ async function runSuites(
   const run: SuitesRun = { results: [], notMeasured: [], failedSuites: [] };
   for (const file of discoverSuites(root)) {
     const name = relative(root, file);
+    const startedMs = performance.now();
     try {
       const suite = ((await import(pathToFileURL(file).href)) as { default: BenchSuite }).default;
       let first = true;
@@ -68,6 +69,7 @@ async function runSuites(
           }
         },
       });
+      if (!first) process.stdout.write(`  (${((performance.now() - startedMs) / 1000).toFixed(1)} s)\n`);
     } catch (error) {
       run.failedSuites.push(name);
       process.stderr.write(`suite ${name} failed: ${(error as Error).stack ?? String(error)}\n`);
