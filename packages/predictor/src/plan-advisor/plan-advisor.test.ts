@@ -69,6 +69,10 @@ describe('createPlanAdvisor', () => {
     expect(advisor.suggest(profile({ itemTimeMs: 6 }), snapshot)?.source).toBe('history');
     // ...or with its thread preempted, so that CPU/wall reads 0.6 instead of 1
     expect(advisor.suggest(profile({ cpuRatio: 0.6 }), snapshot)?.source).toBe('history');
+    // ...or 0.3 with four processes on two cores (seen in CI)
+    expect(advisor.suggest(profile({ cpuRatio: 0.3 }), snapshot)?.source).toBe('history');
+    // an IO-bound job of the same size is not the same job
+    expect(advisor.suggest(profile({ cpuRatio: 0.05 }), snapshot)?.source).not.toBe('history');
     // a job 10x heavier per item is not the same job
     expect(advisor.predictParameters(profile({ itemTimeMs: 20 }), snapshot)).toBeUndefined();
   });
