@@ -1,6 +1,7 @@
 import { createMatrix, type DenseMatrix } from '@toolbox/contracts';
 import { matmulTransposeB, prepareMatmul } from '@toolbox/math';
 import { checkJSON } from '../_json.js';
+import { insertNearest } from '../_nearest.js';
 import {
   checkColumns,
   checkMatrix,
@@ -64,17 +65,6 @@ function forEachNeighbourhood(
   const prepared = prepareMatmul(train);
   const trainNorms = rowNorms(train);
   const queryNorms = rowNorms(query);
-  /** Puts training row `j` at distance `v` into the sorted list, moving it up from slot `from` (ties keep the lower index). */
-  const insert = (j: number, v: number, from: number): void => {
-    let pos = from;
-    while (pos > 0 && (distances[pos - 1] as number) > v) {
-      distances[pos] = distances[pos - 1] as number;
-      neighbours[pos] = neighbours[pos - 1] as number;
-      pos--;
-    }
-    distances[pos] = v;
-    neighbours[pos] = j;
-  };
   const block = createMatrix(Math.min(blockRows, query.rows), n);
   for (let start = 0; start < query.rows; start += blockRows) {
     const rows = Math.min(blockRows, query.rows - start);
@@ -88,12 +78,20 @@ function forEachNeighbourhood(
     for (let r = 0; r < rows; r++) {
       const base = r * n;
       // The first kk rows fill the list by insertion; after that a row enters only if it beats the worst.
-      for (let j = 0; j < kk; j++) insert(j, (trainNorms[j] as number) - 2 * (dots[base + j] as number), j);
+      for (let j = 0; j < kk; j++) {
+        insertNearest(
+          distances,
+          neighbours,
+          j,
+          (trainNorms[j] as number) - 2 * (dots[base + j] as number),
+          j,
+        );
+      }
       let worst = distances[kk - 1] as number;
       for (let j = kk; j < n; j++) {
         const v = (trainNorms[j] as number) - 2 * (dots[base + j] as number);
         if (v < worst) {
-          insert(j, v, kk - 1);
+          insertNearest(distances, neighbours, kk - 1, v, j);
           worst = distances[kk - 1] as number;
         }
       }

@@ -12,6 +12,7 @@ import {
   type TaskType,
   type WorkloadProfile,
 } from '@toolbox/contracts';
+import { insertNearest } from '../_nearest.js';
 import { currentMachineFingerprint } from './machine-fingerprint.js';
 import { readStoreFile, type StoredRun, withFileLock, writeStoreFile } from './plan-store-file.js';
 import { FEATURE_COUNT, featureDistance, workloadFeatures, workloadKey } from './workload-features.js';
@@ -301,14 +302,7 @@ export function createPlanAdvisor(options: PlanAdvisorOptions = {}): LearnedPlan
         sum += delta * delta;
       }
       if (sum >= limit) continue;
-      let at = count - 1;
-      while (at > 0 && (bestSquared[at - 1] as number) > sum) {
-        bestSquared[at] = bestSquared[at - 1] as number;
-        bestIndex[at] = bestIndex[at - 1] as number;
-        at--;
-      }
-      bestSquared[at] = sum;
-      bestIndex[at] = g;
+      insertNearest(bestSquared, bestIndex, count - 1, sum, g);
     }
     return Array.from(bestIndex, (g, i) => ({
       distance: Math.sqrt(bestSquared[i] as number),
