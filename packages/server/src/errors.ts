@@ -1,4 +1,11 @@
-import { AbortError, CircuitOpenError, RegistryError, TimeoutError, ToolboxError } from '@toolbox/contracts';
+import {
+  AbortError,
+  CircuitOpenError,
+  RegistryError,
+  TaskFailedError,
+  TimeoutError,
+  ToolboxError,
+} from '@toolbox/contracts';
 
 /** A request without a valid bearer token. */
 export class UnauthorizedError extends ToolboxError {
@@ -47,6 +54,7 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
@@ -69,15 +77,15 @@ function statusOf(error: ToolboxError): number {
   if (error instanceof DrainingError || error instanceof CircuitOpenError || error instanceof AbortError)
     return 503;
   if (error instanceof TimeoutError) return 504;
+  // The caller's task failed on an item (a map job): the message names the item and is the caller's to see.
+  if (error instanceof TaskFailedError) return 422;
   if (error instanceof RegistryError) {
     if (error.details.reason === 'not_found') return 404;
     if (error.details.reason === 'conflict') return 409;
     return error.details.argument === undefined ? 500 : 400;
   }
   // InvalidInputError, ShapeError and the rest of the caller's mistakes
-  return error.code === 'TASK_FAILED' || error.code === 'CACHE_ERROR' || error.code === 'TOOLBOX_ERROR'
-    ? 500
-    : 400;
+  return error.code === 'CACHE_ERROR' || error.code === 'TOOLBOX_ERROR' ? 500 : 400;
 }
 
 function problem(status: number, code: string, detail: string): Problem {

@@ -14,7 +14,11 @@ const tasks = fileURLToPath(new URL('../test/fixtures/tasks.mjs', import.meta.ur
 let server: Running;
 beforeAll(async () => {
   server = await startServer({
-    tasks: { double: { module: tasks, export: 'double' }, slow: { module: tasks, export: 'slowDouble' } },
+    tasks: {
+      double: { module: tasks, export: 'double' },
+      slow: { module: tasks, export: 'slowDouble' },
+      failing: { module: tasks, export: 'failOnSeven' },
+    },
     maxConcurrentJobs: 1,
   });
 });
@@ -108,12 +112,23 @@ describe('batch jobs on a real server', () => {
     expect(job.status).toBe('failed');
     expect(job.error).toMatchObject({ status: 400, code: 'SHAPE_MISMATCH' });
 
+    const failingMap = await call(`${server.url}/v1/jobs`, {
+      body: { kind: 'map', task: 'failing', items: Array.from({ length: 20 }, (_, index) => index) },
+      token: JOBS_TOKEN,
+    });
+    const mapJob = await waitFor(failingMap.body.id, finished);
+    expect(mapJob.status).toBe('failed');
+    expect(mapJob.error).toMatchObject({ status: 422, code: 'TASK_FAILED' });
+    expect(mapJob.error.detail).toMatch(/item 7/);
+
     const unknownTask = await call(`${server.url}/v1/jobs`, {
       body: { kind: 'map', task: 'nope', items: [1] },
       token: JOBS_TOKEN,
     });
     expect(unknownTask.status).toBe(400);
-    expect(unknownTask.body.detail).toMatch(/task "nope" is not registered; registered: double, slow/);
+    expect(unknownTask.body.detail).toMatch(
+      /task "nope" is not registered; registered: double, slow, failing/,
+    );
     const unknownModel = await call(`${server.url}/v1/jobs`, {
       body: { kind: 'predict', model: 'nope', rows: [[1]] },
       token: JOBS_TOKEN,
