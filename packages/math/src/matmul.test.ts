@@ -75,6 +75,23 @@ describe('matmul', () => {
     const a = createMatrix(3, 3);
     expect(() => matmul(a, createMatrix(3, 3), a)).toThrow(/must not share memory/);
   });
+
+  it('names the inner dimensions each variant needs, and the transposed shapes of a wrong out', () => {
+    const [a, b] = [createMatrix(2, 3), createMatrix(4, 5)];
+    expect(() => matmul(a, b)).toThrow('matmul needs a.cols === b.rows: a is 2x3 and b is 4x5');
+    expect(() => matmulTransposeA(a, b)).toThrow(
+      'matmulTransposeA needs a.rows === b.rows: a is 2x3 and b is 4x5',
+    );
+    expect(() => matmulTransposeB(a, b)).toThrow(
+      'matmulTransposeB needs a.cols === b.cols: a is 2x3 and b is 4x5',
+    );
+    expect(() => matmulTransposeA(createMatrix(3, 2), createMatrix(3, 4), createMatrix(1, 1))).toThrow(
+      /aᵀ \(2x3\) · b \(3x4\)/,
+    );
+    expect(() => matmulTransposeB(createMatrix(2, 3), createMatrix(4, 3), createMatrix(1, 1))).toThrow(
+      /a \(2x3\) · bᵀ \(3x4\)/,
+    );
+  });
 });
 
 describe('matmulTransposeA / matmulTransposeB / gram', () => {

@@ -9,6 +9,42 @@ function mismatch(what: string, a: DenseMatrix, b: DenseMatrix, nameA = 'a', nam
   });
 }
 
+/** How a factor reads in messages: `a (3x4)`, or `aᵀ (4x3)` when used transposed. */
+function describe(m: DenseMatrix, name: string, transposed: boolean): string {
+  return transposed ? `${name}ᵀ (${m.cols}x${m.rows})` : `${name} (${shapeOf(m)})`;
+}
+
+/**
+ * op(A)·op(B) into `out`, op being the identity or the transpose (read through strides,
+ * never formed): the one body of `matmul`, `matmulTransposeA` and `matmulTransposeB`.
+ */
+function product(
+  name: string,
+  a: MatmulFactor,
+  b: MatmulFactor,
+  transposeA: boolean,
+  transposeB: boolean,
+  out: DenseMatrix | undefined,
+): DenseMatrix {
+  const ma = factorMatrix(a, 'a');
+  const mb = factorMatrix(b, 'b');
+  const [m, k] = transposeA ? [ma.cols, ma.rows] : [ma.rows, ma.cols];
+  const [kb, n] = transposeB ? [mb.cols, mb.rows] : [mb.rows, mb.cols];
+  if (k !== kb) {
+    const inner = `${transposeA ? 'a.rows' : 'a.cols'} === ${transposeB ? 'b.cols' : 'b.rows'}`;
+    throw mismatch(`${name} needs ${inner}`, ma, mb);
+  }
+  const result = resultMatrix(
+    out,
+    m,
+    n,
+    `${describe(ma, 'a', transposeA)} · ${describe(mb, 'b', transposeB)}`,
+  );
+  assertNoAlias(result, ma, mb);
+  gemm(n, k, factorOperand(a, 'a', transposeA), factorOperand(b, 'b', transposeB), result.data, n, 0, m);
+  return result;
+}
+
 /**
  * A·B (`a` is m x k, `b` is k x n) into `out` (m x n, allocated when omitted; must not
  * alias `a` or `b`). Cache-blocked, packed, 4x4 register-tiled; WebAssembly SIMD
@@ -16,22 +52,7 @@ function mismatch(what: string, a: DenseMatrix, b: DenseMatrix, nameA = 'a', nam
  * `prepareMatmul` result, which skips packing it again.
  */
 export function matmul(a: MatmulFactor, b: MatmulFactor, out?: DenseMatrix): DenseMatrix {
-  const ma = factorMatrix(a, 'a');
-  const mb = factorMatrix(b, 'b');
-  if (ma.cols !== mb.rows) throw mismatch('matmul needs a.cols === b.rows', ma, mb);
-  const result = resultMatrix(out, ma.rows, mb.cols, `a (${shapeOf(ma)}) · b (${shapeOf(mb)})`);
-  assertNoAlias(result, ma, mb);
-  gemm(
-    mb.cols,
-    ma.cols,
-    factorOperand(a, 'a', false),
-    factorOperand(b, 'b', false),
-    result.data,
-    mb.cols,
-    0,
-    ma.rows,
-  );
-  return result;
+  return product('matmul', a, b, false, false, out);
 }
 
 /**
@@ -39,22 +60,7 @@ export function matmul(a: MatmulFactor, b: MatmulFactor, out?: DenseMatrix): Den
  * factor may be a `prepareMatmul` result.
  */
 export function matmulTransposeA(a: MatmulFactor, b: MatmulFactor, out?: DenseMatrix): DenseMatrix {
-  const ma = factorMatrix(a, 'a');
-  const mb = factorMatrix(b, 'b');
-  if (ma.rows !== mb.rows) throw mismatch('matmulTransposeA needs a.rows === b.rows', ma, mb);
-  const result = resultMatrix(out, ma.cols, mb.cols, `aᵀ (${ma.cols}x${ma.rows}) · b (${shapeOf(mb)})`);
-  assertNoAlias(result, ma, mb);
-  gemm(
-    mb.cols,
-    ma.rows,
-    factorOperand(a, 'a', true),
-    factorOperand(b, 'b', false),
-    result.data,
-    mb.cols,
-    0,
-    ma.cols,
-  );
-  return result;
+  return product('matmulTransposeA', a, b, true, false, out);
 }
 
 /**
@@ -62,22 +68,7 @@ export function matmulTransposeA(a: MatmulFactor, b: MatmulFactor, out?: DenseMa
  * factor may be a `prepareMatmul` result.
  */
 export function matmulTransposeB(a: MatmulFactor, b: MatmulFactor, out?: DenseMatrix): DenseMatrix {
-  const ma = factorMatrix(a, 'a');
-  const mb = factorMatrix(b, 'b');
-  if (ma.cols !== mb.cols) throw mismatch('matmulTransposeB needs a.cols === b.cols', ma, mb);
-  const result = resultMatrix(out, ma.rows, mb.rows, `a (${shapeOf(ma)}) · bᵀ (${mb.cols}x${mb.rows})`);
-  assertNoAlias(result, ma, mb);
-  gemm(
-    mb.rows,
-    ma.cols,
-    factorOperand(a, 'a', false),
-    factorOperand(b, 'b', true),
-    result.data,
-    mb.rows,
-    0,
-    ma.rows,
-  );
-  return result;
+  return product('matmulTransposeB', a, b, false, true, out);
 }
 
 /** The Gram matrix XᵀX (`x` is n x d, result d x d, exactly symmetric). */
