@@ -7,26 +7,31 @@ import { describe, expect, it } from 'vitest';
 const benchDir = resolve(import.meta.dirname, '..');
 const fixtureRoot = join(import.meta.dirname, 'fixtures', 'slow-repo');
 
-function runCli(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(benchDir, 'src', 'cli.ts'), ...args], {
+/** `pnpm bench --quick` over the suites of `root`, reports into a fresh temp dir (`out`); no committed baseline unless given. */
+function runQuick(root: string, options: { filter?: string; baseline?: string } = {}) {
+  const out = mkdtempSync(join(tmpdir(), 'toolbox-bench-out-'));
+  const args = [
+    '--quick',
+    ...(options.filter === undefined ? [] : ['--filter', options.filter]),
+    '--root',
+    root,
+    '--baseline',
+    options.baseline ?? join(out, 'none.json'),
+    '--out',
+    out,
+  ];
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(benchDir, 'src', 'cli.ts'), ...args], {
     cwd: benchDir,
     encoding: 'utf8',
     timeout: 60_000,
   });
+  return { ...result, out };
 }
 
 describe('pnpm bench --quick', () => {
   it('fails on a case that stays below half its committed ratio when measured again, and writes the three reports', () => {
-    const out = mkdtempSync(join(tmpdir(), 'toolbox-bench-out-'));
-    const result = runCli([
-      '--quick',
-      '--root',
-      fixtureRoot,
-      '--baseline',
-      join(fixtureRoot, 'baseline.json'),
-      '--out',
-      out,
-    ]);
+    const result = runQuick(fixtureRoot, { baseline: join(fixtureRoot, 'baseline.json') });
+    const { out } = result;
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(
       /REGRESSION fixture \/ deliberately slowed: speedup \d\.\d\dx is below half the committed 10\.00x \(measured 3 times\)/,
@@ -42,16 +47,7 @@ describe('pnpm bench --quick', () => {
   }, 90_000);
 
   it('passes the same case against a baseline it meets', () => {
-    const out = mkdtempSync(join(tmpdir(), 'toolbox-bench-out-'));
-    const result = runCli([
-      '--quick',
-      '--root',
-      fixtureRoot,
-      '--baseline',
-      join(out, 'none.json'),
-      '--out',
-      out,
-    ]);
+    const result = runQuick(fixtureRoot);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('no regression against');
@@ -62,18 +58,8 @@ describe('pnpm bench --filter', () => {
   const filterRoot = join(import.meta.dirname, 'fixtures', 'filter-repo');
 
   it('never sets up a case it filters out, and reports a skipped case as not measured', () => {
-    const out = mkdtempSync(join(tmpdir(), 'toolbox-bench-out-'));
-    const result = runCli([
-      '--quick',
-      '--filter',
-      'cheap',
-      '--root',
-      filterRoot,
-      '--baseline',
-      join(out, 'none.json'),
-      '--out',
-      out,
-    ]);
+    const result = runQuick(filterRoot, { filter: 'cheap' });
+    const { out } = result;
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).not.toContain('expensive');
@@ -93,18 +79,7 @@ describe('pnpm bench --filter', () => {
   }, 90_000);
 
   it('would fail the run had the excluded set-up run (the fixture is live)', () => {
-    const out = mkdtempSync(join(tmpdir(), 'toolbox-bench-out-'));
-    const result = runCli([
-      '--quick',
-      '--filter',
-      'expensive',
-      '--root',
-      filterRoot,
-      '--baseline',
-      join(out, 'none.json'),
-      '--out',
-      out,
-    ]);
+    const result = runQuick(filterRoot, { filter: 'expensive' });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('expensive set-up ran although --filter excluded the case');
   }, 90_000);
