@@ -76,39 +76,59 @@ export const TILE_ROWS = 4;
 /** Columns of the register tile. */
 export const TILE_COLS = 4;
 
+/** The two element types of the GEMM micro-kernel. */
+interface Precision {
+  /** Bytes per element. */
+  bytes: number;
+  /** Scalar load of one A element, then its splat to all lanes. */
+  loadSplat: (offset: number) => number[];
+  mul: number[];
+  add: number[];
+}
+
+const F64X2: Precision = { bytes: 8, loadSplat: (o) => [...f64load(o), ...SPLAT], mul: FMUL, add: FADD };
+const F32X4: Precision = {
+  bytes: 4,
+  loadSplat: (o) => [0x2a, 2, ...uleb(o), ...simd(0x13)],
+  mul: simd(0xe6),
+  add: simd(0xe4),
+};
+
 /**
- * kernel(ap, bp, cp, mTiles, nTiles, kc, ldcBytes): for every 4x4 tile,
- * C[tile] = sum over p < kc of Ap[it][p][0..3] ⊗ Bp[jt][p][0..3]. Ap holds mTiles
- * panels of kc*4 doubles, Bp nTiles panels of kc*4 doubles, C rows are ldcBytes apart.
+ * kernel(ap, bp, cp, mTiles, nTiles, kc, ldcBytes): for every tile of 4 rows and 32
+ * bytes of columns (4 doubles, or 8 floats for the f32 kernel),
+ * C[tile] = sum over p < kc of Ap[it][p][0..3] ⊗ Bp[jt][p][..]. Ap holds mTiles
+ * panels of kc*4 elements, Bp nTiles panels of kc*32 bytes, C rows are ldcBytes apart.
  * Loop order keeps one B panel in L1 while the A panels stream from L2.
  */
-function gemmKernelBody(): number[] {
+function gemmKernelBody({ bytes, loadSplat, mul, add }: Precision): number[] {
   const [AP, BP, CP, MT, NT, KC, LDC] = [0, 1, 2, 3, 4, 5, 6];
-  const [IT, JT, PA, PB, PEND, CT, PSTRIDE] = [7, 8, 9, 10, 11, 12, 13];
+  const [IT, JT, PA, PB, PEND, CT, ASTRIDE] = [7, 8, 9, 10, 11, 12, 13];
   const ACC = 14;
   const B0 = ACC + 8;
   const B1 = B0 + 1;
   const A = B1 + 1;
+  const aStep = TILE_ROWS * bytes;
   const body: number[] = [];
   const emit = (...parts: number[][]) => {
     for (const part of parts) body.push(...part);
   };
-  emit(get(KC), i32(32), MUL, set(PSTRIDE));
+  emit(get(KC), i32(aStep), MUL, set(ASTRIDE));
   emit(i32(0), set(JT));
   emit(BLOCK, LOOP, get(JT), get(NT), GE_U, brIf(1));
   emit(i32(0), set(IT));
   emit(BLOCK, LOOP, get(IT), get(MT), GE_U, brIf(1));
-  emit(get(AP), get(IT), get(PSTRIDE), MUL, ADD, tee(PA), get(PSTRIDE), ADD, set(PEND));
-  emit(get(BP), get(JT), get(PSTRIDE), MUL, ADD, set(PB));
+  emit(get(AP), get(IT), get(ASTRIDE), MUL, ADD, tee(PA), get(ASTRIDE), ADD, set(PEND));
+  emit(get(BP), get(JT), get(KC), i32(32), MUL, MUL, ADD, set(PB));
   for (let r = 0; r < 8; r++) emit(VZERO, set(ACC + r));
   emit(LOOP);
   emit(get(PB), vload(0), set(B0), get(PB), vload(16), set(B1));
   for (let r = 0; r < TILE_ROWS; r++) {
-    emit(get(PA), f64load(8 * r), SPLAT, set(A));
-    emit(get(ACC + 2 * r), get(A), get(B0), FMUL, FADD, set(ACC + 2 * r));
-    emit(get(ACC + 2 * r + 1), get(A), get(B1), FMUL, FADD, set(ACC + 2 * r + 1));
+    emit(get(PA), loadSplat(bytes * r), set(A));
+    emit(get(ACC + 2 * r), get(A), get(B0), mul, add, set(ACC + 2 * r));
+    emit(get(ACC + 2 * r + 1), get(A), get(B1), mul, add, set(ACC + 2 * r + 1));
   }
-  emit(get(PB), i32(32), ADD, set(PB), get(PA), i32(32), ADD, tee(PA), get(PEND), LT_U, brIf(0));
+  emit(get(PB), i32(32), ADD, set(PB), get(PA), i32(aStep), ADD, tee(PA), get(PEND), LT_U, brIf(0));
   emit(END);
   emit(get(CP), get(IT), get(LDC), MUL, i32(4), MUL, ADD, get(JT), i32(32), MUL, ADD, set(CT));
   for (let r = 0; r < TILE_ROWS; r++) {
@@ -338,7 +358,6 @@ function axpyBody(): number[] {
 }
 
 function assemble(): Uint8Array {
-  const kernel = gemmKernelBody();
   const i32Params = (count: number) => new Array<number[]>(count).fill([I32]);
   const bytes = [
     0x00,
@@ -359,7 +378,7 @@ function assemble(): Uint8Array {
       ]),
     ),
     ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
-    ...section(3, vector([[0x00], [0x01], [0x02], [0x03]])),
+    ...section(3, vector([[0x00], [0x01], [0x02], [0x03], [0x00]])),
     ...section(
       7,
       vector([
@@ -367,11 +386,17 @@ function assemble(): Uint8Array {
         [...name('rot'), 0x00, 0x01],
         [...name('dot'), 0x00, 0x02],
         [...name('axpy'), 0x00, 0x03],
+        [...name('gemm32'), 0x00, 0x04],
       ]),
     ),
     ...section(
       10,
-      vector([kernel, rotBody(), dotBody(), axpyBody()].map((body) => [...uleb(body.length), ...body])),
+      vector(
+        [gemmKernelBody(F64X2), rotBody(), dotBody(), axpyBody(), gemmKernelBody(F32X4)].map((body) => [
+          ...uleb(body.length),
+          ...body,
+        ]),
+      ),
     ),
   ];
   return new Uint8Array(bytes);
@@ -389,6 +414,16 @@ export interface WasmKernels {
     kc: number,
     ldcBytes: number,
   ): void;
+  /** `gemm` on float32 panels: tiles of 4 rows x 8 columns, B panels of kc*8 floats. */
+  gemm32(
+    ap: number,
+    bp: number,
+    cp: number,
+    mTiles: number,
+    nTiles: number,
+    kc: number,
+    ldcBytes: number,
+  ): void;
   /** x ← c·x + s·y, y ← c·y − s·x (byte offsets, length in bytes). */
   rot(x: number, y: number, bytes: number, c: number, s: number): void;
   /** Σ x·y (byte offsets, length in bytes). */
@@ -397,6 +432,8 @@ export interface WasmKernels {
   axpy(alpha: number, x: number, y: number, bytes: number): void;
   /** A Float64Array over the whole memory, at least `doubles` long (grows the memory). */
   view(doubles: number): Float64Array;
+  /** A Float32Array over the same memory as `view` (call `view` first to size it). */
+  view32(): Float32Array;
 }
 
 /** The slice of the WebAssembly JS API used here (the lib typings omit it under `types: ["node"]`). */
@@ -430,10 +467,15 @@ export function createWasmKernels(): WasmKernels | undefined {
   if (compiled === null) return undefined;
   const memory = new wasm.Memory({ initial: 1 });
   const instance = new wasm.Instance(compiled, { env: { memory } });
-  const exports = instance.exports as unknown as Pick<WasmKernels, 'gemm' | 'rot' | 'dot' | 'axpy'>;
+  const exports = instance.exports as unknown as Pick<
+    WasmKernels,
+    'gemm' | 'gemm32' | 'rot' | 'dot' | 'axpy'
+  >;
   let current = new Float64Array(memory.buffer);
+  let current32 = new Float32Array(memory.buffer);
   return {
     gemm: exports.gemm,
+    gemm32: exports.gemm32,
     rot: exports.rot,
     dot: exports.dot,
     axpy: exports.axpy,
@@ -444,6 +486,10 @@ export function createWasmKernels(): WasmKernels | undefined {
       }
       if (current.buffer !== memory.buffer) current = new Float64Array(memory.buffer);
       return current;
+    },
+    view32() {
+      if (current32.buffer !== memory.buffer) current32 = new Float32Array(memory.buffer);
+      return current32;
     },
   };
 }

@@ -21,6 +21,12 @@ export {
   matmulTransposeB,
   matmulTransposeBRows,
 } from './matmul.js';
+export type {
+  NearestNeighboursOptions,
+  NearestNeighboursResult,
+  NeighbourIndex,
+} from './nearest-neighbours.js';
+export { nearestNeighbours, prepareNeighbours } from './nearest-neighbours.js';
 export { pairwiseSquaredEuclidean, pairwiseSquaredEuclideanRows } from './pairwise.js';
 export type { MatmulFactor, PreparedMatrix } from './prepared-matmul.js';
 export { prepareMatmul } from './prepared-matmul.js';

@@ -2,7 +2,8 @@ import { assertDenseMatrix, type DenseMatrix, ShapeError } from '@toolbox/contra
 import { assertNoAlias, assertRowRange, resultMatrix, shapeOf } from './_check.js';
 import { gemm } from './_gemm.js';
 
-function rowSquaredNorms(m: DenseMatrix, start: number, end: number): Float64Array {
+/** ‖row‖² of rows `start..end` of `m`. */
+export function rowSquaredNorms(m: DenseMatrix, start: number, end: number): Float64Array {
   const { cols, data } = m;
   const norms = new Float64Array(end - start);
   for (let i = start; i < end; i++) {

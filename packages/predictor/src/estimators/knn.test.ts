@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matrix } from '../_test-data.js';
+import { loadDataset } from '../datasets.js';
 import { KNNClassifier, KNNRegressor } from './knn.js';
 
 const X = matrix([[0], [1], [2], [10], [11], [12]]);
@@ -22,9 +23,44 @@ describe('KNNClassifier', () => {
     expect(Array.from(model.predict(matrix([[4]])))).toEqual([0]);
   });
 
-  it('uses k = n when k exceeds the training rows, and computes blocks consistently', () => {
-    const model = new KNNClassifier({ k: 50, blockRows: 1 }).fit(X, y);
+  it('uses k = n when k exceeds the training rows', () => {
+    const model = new KNNClassifier({ k: 50 }).fit(X, y);
     expect(Array.from(model.predictProba(matrix([[0], [12]])).data)).toEqual([0.5, 0.5, 0.5, 0.5]);
+  });
+
+  it('votes as a plain float64 brute force does on digits (1 437 training rows, 360 queries)', () => {
+    const { X: all, y: labels } = loadDataset('digits');
+    const n = 1437;
+    const cols = all.cols;
+    const train = { rows: n, cols, data: all.data.slice(0, n * cols) };
+    const query = { rows: all.rows - n, cols, data: all.data.slice(n * cols) };
+    const expected = Array.from({ length: query.rows }, (_, q) => {
+      const order = Array.from({ length: n }, (_, t) => {
+        let d = 0;
+        for (let p = 0; p < cols; p++)
+          d += ((train.data[t * cols + p] as number) - (query.data[q * cols + p] as number)) ** 2;
+        return { t, d };
+      }).sort((a, b) => a.d - b.d || a.t - b.t);
+      const votes = new Map<number, number>();
+      for (const { t } of order.slice(0, 5))
+        votes.set(labels[t] as number, (votes.get(labels[t] as number) ?? 0) + 1);
+      let best = -1;
+      for (const [label, count] of [...votes].sort((a, b) => a[0] - b[0]))
+        if (count > (votes.get(best) ?? 0)) best = label;
+      return best;
+    });
+    const model = new KNNClassifier({ k: 5 }).fit(train, labels.slice(0, n));
+    expect(Array.from(model.predict(query))).toEqual(expected);
+    // A second prediction reuses the prepared training rows and agrees.
+    expect(Array.from(model.predict(query))).toEqual(expected);
+  });
+
+  it('reads JSON saved with the former blockRows option', () => {
+    const saved = new KNNClassifier({ k: 3 }).fit(X, y).toJSON();
+    const old = { ...saved, params: { ...saved.params, blockRows: 256 } };
+    const model = KNNClassifier.fromJSON(old);
+    expect(model.params).toEqual({ k: 3, weights: 'uniform' });
+    expect(Array.from(model.predict(matrix([[1.4], [9]])))).toEqual([0, 1]);
   });
 
   it('breaks ties towards the smaller class', () => {
