@@ -44,6 +44,20 @@ describe('column statistics', () => {
     expect(columnVariances(x)[0]).toBe(1);
   });
 
+  it('uses given means instead of computing them', () => {
+    const x = createMatrix(4, 2, new Float64Array([1, 10, 2, 20, 3, 30, 4, 40]));
+    const means = columnMeans(x);
+    expect(Array.from(columnVariances(x, { ddof: 0, means }))).toEqual(
+      Array.from(columnVariances(x, { ddof: 0 })),
+    );
+    // The means are taken as given: variance about 0 is the mean square.
+    expect(columnVariances(x, { ddof: 0, means: new Float64Array(2) })[0]).toBe(30 / 4);
+    expect(() => columnVariances(x, { means: new Float64Array(3) })).toThrow(ShapeError);
+    expect(() => columnVariances(x, { means: new Float64Array(3) })).toThrow(
+      /options\.means must have 2 elements/,
+    );
+  });
+
   it('rejects bad ddof, too few rows and a wrong out', () => {
     expect(() => columnVariances(createMatrix(3, 2), { ddof: -1 })).toThrow(InvalidInputError);
     expect(() => columnVariances(createMatrix(3, 2), { ddof: -1 })).toThrow(/options\.ddof/);

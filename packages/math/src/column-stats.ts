@@ -7,6 +7,8 @@ export interface VarianceOptions {
    * sample variance); use 0 for the population variance.
    */
   ddof?: number;
+  /** The column means when already computed (saves a pass over x); one per column. */
+  means?: Float64Array;
 }
 
 /** Validates `options.ddof` against the row count; returns it. */
@@ -50,12 +52,25 @@ export function columnMeans(x: DenseMatrix, out?: Float64Array): Float64Array {
   return means;
 }
 
+function checkedMeans(means: Float64Array, cols: number): Float64Array {
+  assertVector(means, 'options.means');
+  if (means.length !== cols) {
+    throw new ShapeError(
+      `options.means must have ${cols} elements (one per column of x), got ${means.length}`,
+      {
+        details: { argument: 'options.means', expected: cols, actual: means.length },
+      },
+    );
+  }
+  return means;
+}
+
 /** Variance of each column of `x` (two-pass, so no cancellation); divisor `rows - ddof`. */
 export function columnVariances(x: DenseMatrix, options?: VarianceOptions, out?: Float64Array): Float64Array {
   assertDenseMatrix(x, 'x');
   const ddof = resolveDdof(options, x.rows);
   const { rows, cols, data } = x;
-  const means = columnMeans(x);
+  const means = options?.means === undefined ? columnMeans(x) : checkedMeans(options.means, cols);
   const variances = vectorOut(out, cols);
   variances.fill(0);
   for (let i = 0; i < rows; i++) {

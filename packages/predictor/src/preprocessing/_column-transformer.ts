@@ -29,10 +29,15 @@ export abstract class ColumnTransformer<P, S> {
   protected abstract apply(X: DenseMatrix, state: S): DenseMatrix;
 
   fit(X: DenseMatrix, y?: ArrayLike<number>): this {
-    const matrix = checkMatrix(X, 'X', this.acceptsNaN);
-    this.state = this.learn(matrix, y === undefined ? undefined : Float64Array.from(y));
-    this.nFeatures = matrix.cols;
+    this.learnFrom(checkMatrix(X, 'X', this.acceptsNaN), y);
     return this;
+  }
+
+  private learnFrom(matrix: DenseMatrix, y: ArrayLike<number> | undefined): S {
+    const state = this.learn(matrix, y === undefined ? undefined : Float64Array.from(y));
+    this.state = state;
+    this.nFeatures = matrix.cols;
+    return state;
   }
 
   transform(X: DenseMatrix): DenseMatrix {
@@ -47,8 +52,10 @@ export abstract class ColumnTransformer<P, S> {
     return this.state;
   }
 
+  /** `fit(X, y)` then `transform(X)`, checking X once. */
   fitTransform(X: DenseMatrix, y?: ArrayLike<number>): DenseMatrix {
-    return this.fit(X, y).transform(X);
+    const matrix = checkMatrix(X, 'X', this.acceptsNaN);
+    return this.apply(matrix, this.learnFrom(matrix, y));
   }
 
   protected abstract encodeState(state: S): unknown;

@@ -47,8 +47,9 @@ export class StandardScaler
   }
 
   protected learn(X: DenseMatrix): ScalerState {
-    const mean = this.params.withMean ? columnMeans(X) : new Float64Array(X.cols);
-    const scale = this.params.withStd ? columnStd(X, { ddof: 0 }) : new Float64Array(X.cols).fill(1);
+    const means = columnMeans(X);
+    const mean = this.params.withMean ? means : new Float64Array(X.cols);
+    const scale = this.params.withStd ? columnStd(X, { ddof: 0, means }) : new Float64Array(X.cols).fill(1);
     for (let j = 0; j < scale.length; j++) if (!((scale[j] as number) > 0)) scale[j] = 1;
     return { mean, scale };
   }
