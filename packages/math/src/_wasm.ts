@@ -357,6 +357,66 @@ function axpyBody(): number[] {
   return [...vector([[...uleb(1), V128]]), ...body, ...END];
 }
 
+/**
+ * below(p, end, limit) → the byte offset of the first float32 in [p, end) that is ≤
+ * limit, or end: f32x4 compares four at a time and the scalar loop pins the element.
+ */
+function belowBody(): number[] {
+  const [P, END_, LIMIT] = [0, 1, 2];
+  const LIM = 3;
+  const body = [
+    ...get(LIMIT),
+    ...simd(0x13),
+    ...set(LIM),
+    ...BLOCK,
+    ...LOOP,
+    ...get(P),
+    ...i32(16),
+    ...ADD,
+    ...get(END_),
+    ...GT_U,
+    ...brIf(1),
+    ...get(P),
+    ...vload(0),
+    ...get(LIM),
+    ...simd(0x45),
+    ...simd(0x53),
+    ...brIf(1),
+    ...get(P),
+    ...i32(16),
+    ...ADD,
+    ...set(P),
+    ...br(0),
+    ...END,
+    ...END,
+    ...BLOCK,
+    ...LOOP,
+    ...get(P),
+    ...get(END_),
+    ...GE_U,
+    ...brIf(1),
+    ...get(P),
+    0x2a,
+    2,
+    0,
+    ...get(LIMIT),
+    0x5f,
+    ...IF,
+    ...get(P),
+    0x0f,
+    ...END,
+    ...get(P),
+    ...i32(4),
+    ...ADD,
+    ...set(P),
+    ...br(0),
+    ...END,
+    ...END,
+    ...get(END_),
+  ];
+  return [...vector([[...uleb(1), V128]]), ...body, ...END];
+}
+
 function assemble(): Uint8Array {
   const i32Params = (count: number) => new Array<number[]>(count).fill([I32]);
   const bytes = [
@@ -375,10 +435,11 @@ function assemble(): Uint8Array {
         [0x60, ...vector([[I32], [I32], [I32], [F64], [F64]]), 0x00],
         [0x60, ...vector(i32Params(3)), 0x01, F64],
         [0x60, ...vector([[F64], [I32], [I32], [I32]]), 0x00],
+        [0x60, ...vector([[I32], [I32], [0x7d]]), 0x01, I32],
       ]),
     ),
     ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])),
-    ...section(3, vector([[0x00], [0x01], [0x02], [0x03], [0x00]])),
+    ...section(3, vector([[0x00], [0x01], [0x02], [0x03], [0x00], [0x04]])),
     ...section(
       7,
       vector([
@@ -387,15 +448,15 @@ function assemble(): Uint8Array {
         [...name('dot'), 0x00, 0x02],
         [...name('axpy'), 0x00, 0x03],
         [...name('gemm32'), 0x00, 0x04],
+        [...name('below'), 0x00, 0x05],
       ]),
     ),
     ...section(
       10,
       vector(
-        [gemmKernelBody(F64X2), rotBody(), dotBody(), axpyBody(), gemmKernelBody(F32X4)].map((body) => [
-          ...uleb(body.length),
-          ...body,
-        ]),
+        [gemmKernelBody(F64X2), rotBody(), dotBody(), axpyBody(), gemmKernelBody(F32X4), belowBody()].map(
+          (body) => [...uleb(body.length), ...body],
+        ),
       ),
     ),
   ];
@@ -424,6 +485,8 @@ export interface WasmKernels {
     kc: number,
     ldcBytes: number,
   ): void;
+  /** Byte offset of the first float32 in [p, end) that is ≤ limit (a float32), or end. */
+  below(p: number, end: number, limit: number): number;
   /** x ← c·x + s·y, y ← c·y − s·x (byte offsets, length in bytes). */
   rot(x: number, y: number, bytes: number, c: number, s: number): void;
   /** Σ x·y (byte offsets, length in bytes). */
@@ -469,13 +532,14 @@ export function createWasmKernels(): WasmKernels | undefined {
   const instance = new wasm.Instance(compiled, { env: { memory } });
   const exports = instance.exports as unknown as Pick<
     WasmKernels,
-    'gemm' | 'gemm32' | 'rot' | 'dot' | 'axpy'
+    'gemm' | 'gemm32' | 'below' | 'rot' | 'dot' | 'axpy'
   >;
   let current = new Float64Array(memory.buffer);
   let current32 = new Float32Array(memory.buffer);
   return {
     gemm: exports.gemm,
     gemm32: exports.gemm32,
+    below: exports.below,
     rot: exports.rot,
     dot: exports.dot,
     axpy: exports.axpy,

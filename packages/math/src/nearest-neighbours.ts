@@ -46,17 +46,6 @@ function maxAbs(data: Float64Array): number {
   return max;
 }
 
-/**
- * The screening value of training row t for query row q is ‖t‖² − 2·q·t (it orders
- * rows as ‖q − t‖² does), computed as one dot product of length cols + 1:
- * [q, 1]·[−2t, ‖t‖²]. These write the two augmented factors.
- */
-function augmentedTrainRow(index: Index, i: number, write: (p: number, value: number) => void): void {
-  const { cols, data, norms } = index;
-  for (let p = 0; p < cols; p++) write(p, -2 * (data[i * cols + p] as number));
-  write(cols, norms[i] as number);
-}
-
 class Index implements NeighbourIndex {
   readonly rows: number;
   readonly cols: number;
@@ -81,19 +70,26 @@ class Index implements NeighbourIndex {
   }
 
   /**
-   * The augmented rows [−2t, ‖t‖²] as float32 panels of 8 rows, p-major (the f32 GEMM
-   * kernel's B layout): panel t holds rows 8t..8t+7, element (row, p) at
-   * `8 * (t * (cols + 1) + p) + row % 8`; rows past the end are zero. Packed on first use.
+   * The screening value of training row t for query row q is ‖t‖² − 2·q·t (it orders
+   * rows as ‖q − t‖² does), computed as one dot product of length cols + 1:
+   * [q, 1]·[−2t, ‖t‖²]. This is the right factor as float32 panels of 8 rows, p-major
+   * (the f32 GEMM kernel's B layout): panel t holds rows 8t..8t+7, element (row, p)
+   * at `8 * (t * (cols + 1) + p) + row % 8`; rows past the end are zero. Packed on
+   * first use.
    */
   panels(): Float32Array {
     if (this.#panels !== undefined) return this.#panels;
     const depth = this.cols + 1;
-    const panels = new Float32Array(ceilTo(this.rows, 8) * depth);
-    for (let i = 0; i < this.rows; i++) {
-      const base = (i >> 3) * 8 * depth + (i & 7);
-      augmentedTrainRow(this, i, (p, value) => {
-        panels[base + 8 * p] = value;
-      });
+    const { rows, cols, data, norms } = this;
+    const panels = new Float32Array(ceilTo(rows, 8) * depth);
+    // Written in order; rows are read 8 at a time, one element each.
+    for (let i0 = 0, o = 0; i0 < rows; i0 += 8) {
+      const full = Math.min(8, rows - i0);
+      for (let p = 0; p < cols; p++, o += 8) {
+        for (let r = 0; r < full; r++) panels[o + r] = -2 * (data[(i0 + r) * cols + p] as number);
+      }
+      for (let r = 0; r < full; r++) panels[o + r] = norms[i0 + r] as number;
+      o += 8;
     }
     this.#panels = panels;
     return panels;
@@ -103,11 +99,11 @@ class Index implements NeighbourIndex {
   augmented(): Float64Array {
     if (this.#augmented !== undefined) return this.#augmented;
     const depth = this.cols + 1;
-    const augmented = new Float64Array(this.rows * depth);
-    for (let i = 0; i < this.rows; i++) {
-      augmentedTrainRow(this, i, (p, value) => {
-        augmented[i * depth + p] = value;
-      });
+    const { rows, cols, data, norms } = this;
+    const augmented = new Float64Array(rows * depth);
+    for (let i = 0; i < rows; i++) {
+      for (let p = 0; p < cols; p++) augmented[i * depth + p] = -2 * (data[i * cols + p] as number);
+      augmented[i * depth + cols] = norms[i] as number;
     }
     this.#augmented = augmented;
     return augmented;
@@ -126,10 +122,15 @@ export function prepareNeighbours(train: DenseMatrix): NeighbourIndex {
 }
 
 /** The screening product for one block of query rows and one chunk of training rows. */
+/** The next position in [from, to) whose value may be ≤ limit, or `to`. */
+type Find = (from: number, to: number, limit: number) => number;
+
 interface Screen {
   /** Fills `out[r * ldc + j - j0]` with the screening value of query row start + r and training row j. */
   values(start: number, rows: number, j0: number, nc: number): void;
   out: Float32Array | Float64Array;
+  /** A SIMD search over `out` for `Screening.scan`; absent, it scans in JS. */
+  find?: Find;
   ldc: number;
   /** Unit roundoff of the product's arithmetic. */
   eps: number;
@@ -149,6 +150,9 @@ function wasmScreen(index: Index, query: DenseMatrix, queryMaxAbs: number): Scre
   memory.set(panels, 0);
   return {
     out: memory.subarray(cp),
+    // Offsets in bytes for the kernel; limit passes as the nearest float32, which keeps
+    // every float32 value ≤ limit (scan re-checks each hit in float64).
+    find: (from, to, limit) => (kernels.below((cp + from) * 4, (cp + to) * 4, limit) >>> 2) - cp,
     ldc,
     eps: F32_EPS,
     values(start, rows, j0, nc) {
@@ -225,32 +229,43 @@ class Screening {
    * Scans row r's screened values of training rows j0..j0+nc (`out` from `base`):
    * keeps the k smallest, and records every row whose value is within the slack of
    * the k-th smallest seen so far (a superset of those within it at the end).
+   * `find(from, to, limit)`, when given, jumps to the next position in `out` whose
+   * value may be ≤ limit (or returns `to`).
    */
-  scan(r: number, out: Float32Array | Float64Array, base: number, j0: number, nc: number): void {
+  scan(r: number, out: Float32Array | Float64Array, base: number, j0: number, nc: number, find?: Find): void {
+    const slack = this.slack[r] as number;
+    let limit = (this.best[r * this.k + this.k - 1] as number) + slack;
+    const stop = j0 + nc;
+    if (find === undefined) {
+      for (let j = j0; j < stop; j++) {
+        const v = out[base + j] as number;
+        if (v <= limit) limit = this.take(r, j, v, limit) + slack;
+      }
+      return;
+    }
+    for (let p = find(base + j0, base + stop, limit); p < base + stop; p = find(p + 1, base + stop, limit)) {
+      const v = out[p] as number;
+      if (v <= limit) limit = this.take(r, p - base, v, limit) + slack;
+    }
+  }
+
+  /** Records training row j (value v ≤ limit) for row r; returns the k-th smallest value now. */
+  private take(r: number, j: number, v: number, limit: number): number {
     const { k, best, bestIndex } = this;
     const at = r * k;
     const last = at + k - 1;
-    const slack = this.slack[r] as number;
-    let worst = best[last] as number;
-    let limit = worst + slack;
-    for (let j = j0, stop = j0 + nc; j < stop; j++) {
-      const v = out[base + j] as number;
-      if (v <= limit) {
-        this.record(r, j, v, limit);
-        if (v < worst) {
-          let slot = last;
-          while (slot > at && (best[slot - 1] as number) > v) {
-            best[slot] = best[slot - 1] as number;
-            bestIndex[slot] = bestIndex[slot - 1] as number;
-            slot--;
-          }
-          best[slot] = v;
-          bestIndex[slot] = j;
-          worst = best[last] as number;
-          limit = worst + slack;
-        }
+    this.record(r, j, v, limit);
+    if (v < (best[last] as number)) {
+      let slot = last;
+      while (slot > at && (best[slot - 1] as number) > v) {
+        best[slot] = best[slot - 1] as number;
+        bestIndex[slot] = bestIndex[slot - 1] as number;
+        slot--;
       }
+      best[slot] = v;
+      bestIndex[slot] = j;
     }
+    return best[last] as number;
   }
 
   private record(r: number, j: number, v: number, limit: number): void {
@@ -366,7 +381,7 @@ export function nearestNeighboursWithKernel(
   const screen =
     (kernel === 'js' ? undefined : wasmScreen(index, query, queryMaxAbs)) ??
     float64Screen(index, query, kernel);
-  const { eps, out, ldc } = screen;
+  const { eps, out, ldc, find } = screen;
   const queryNorms = rowSquaredNorms(query, 0, query.rows);
   const screening = new Screening(k, 4 * k + 32);
   const exact = new Float64Array(k);
@@ -389,7 +404,7 @@ export function nearestNeighboursWithKernel(
     for (let j0 = 0; j0 < n; j0 += TRAIN_CHUNK) {
       const nc = Math.min(TRAIN_CHUNK, n - j0);
       screen.values(start, rows, j0, nc);
-      for (let r = 0; r < rows; r++) screening.scan(r, out, r * ldc - j0, j0, nc);
+      for (let r = 0; r < rows; r++) screening.scan(r, out, r * ldc - j0, j0, nc, find);
     }
     for (let r = 0; r < rows; r++) {
       const row = start + r;
