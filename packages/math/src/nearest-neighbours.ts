@@ -121,10 +121,10 @@ export function prepareNeighbours(train: DenseMatrix): NeighbourIndex {
   return new Index(train);
 }
 
-/** The screening product for one block of query rows and one chunk of training rows. */
 /** The next position in [from, to) whose value may be ≤ limit, or `to`. */
 type Find = (from: number, to: number, limit: number) => number;
 
+/** The screening product for one block of query rows and one chunk of training rows. */
 interface Screen {
   /** Fills `out[r * ldc + j - j0]` with the screening value of query row start + r and training row j. */
   values(start: number, rows: number, j0: number, nc: number): void;

@@ -23,7 +23,7 @@ export function openDatabase(file: string, busyTimeoutMs: number): SqliteDatabas
   }
   try {
     db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    db.pragma('journal_mode = WAL');
+    enableWal(db, busyTimeoutMs);
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     migrate(db);
@@ -35,6 +35,24 @@ export function openDatabase(file: string, busyTimeoutMs: number): SqliteDatabas
       cause: error,
       details: { file },
     });
+  }
+}
+
+/**
+ * Switches to WAL. The switch needs an exclusive lock and, when several processes
+ * open a new database at once, SQLite can answer SQLITE_BUSY at once instead of
+ * calling the busy handler; so retry, every 10–50 ms, until `busyTimeoutMs` has passed.
+ */
+function enableWal(db: SqliteDatabase, busyTimeoutMs: number): void {
+  const deadline = Date.now() + busyTimeoutMs;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10 + Math.random() * 40);
+    }
   }
 }
 

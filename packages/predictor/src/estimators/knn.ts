@@ -35,7 +35,7 @@ interface KNNState {
 }
 
 function resolve(options: KNNOptions): KNNParams {
-  // Only the known options: JSON saved before 0.2 also carries `blockRows` (now unused).
+  // Only the known options: JSON saved by earlier versions also carries `blockRows` (now unused).
   const params = { k: options.k ?? 5, weights: options.weights ?? 'uniform' };
   positiveInteger(params.k, 'options.k');
   oneOf(params.weights, ['uniform', 'distance'], 'options.weights');

@@ -71,8 +71,11 @@ describe('createPlanAdvisor', () => {
     expect(advisor.suggest(profile({ cpuRatio: 0.6 }), snapshot)?.source).toBe('history');
     // ...or 0.3 with four processes on two cores (seen in CI)
     expect(advisor.suggest(profile({ cpuRatio: 0.3 }), snapshot)?.source).toBe('history');
+    // ...or both at once, 3x slower at 0.12, with many test processes on two cores (seen in CI)
+    expect(advisor.suggest(profile({ itemTimeMs: 6, cpuRatio: 0.12 }), snapshot)?.source).toBe('history');
     // an IO-bound job of the same size is not the same job
     expect(advisor.suggest(profile({ cpuRatio: 0.05 }), snapshot)?.source).not.toBe('history');
+    expect(advisor.suggest(profile({ cpuRatio: 0.01 }), snapshot)?.source).not.toBe('history');
     // a job 10x heavier per item is not the same job
     expect(advisor.predictParameters(profile({ itemTimeMs: 20 }), snapshot)).toBeUndefined();
   });

@@ -10,16 +10,17 @@ const clamp01 = (value: number) => (value < 0 ? 0 : value > 1 ? 1 : Number.isFin
 const log10Safe = (value: number) => Math.log10(Math.max(value, 1e-12));
 
 /**
- * CPU/wall saturating at 0.25: a CPU-bound job measured at 0.3 on an oversubscribed
- * machine (its thread preempted; seen in CI with four test processes on two cores) is
- * the same job as at 1.0, while IO-bound work stays near 0.
+ * CPU/wall saturating at 0.1: a CPU-bound job measured at 0.3, or lower still, on an
+ * oversubscribed machine (its thread preempted; seen in CI with many test processes on
+ * two cores) is the same job as at 1.0, while IO-bound work (waiting, ~0.01) stays
+ * near 0.
  */
-const cpuBoundness = (cpuRatio: number) => clamp01(4 * cpuRatio);
+const cpuBoundness = (cpuRatio: number) => clamp01(10 * cpuRatio);
 
 /**
  * Normalised features of a workload on a machine, each in [0, 1]:
  * log item count (1 … 1e7), log per-item time (0.1 µs … 1 s), log bytes moved per
- * item (1 B … 1 GB), CPU-boundness (CPU/wall ratio, saturating at 0.25), usable cores
+ * item (1 B … 1 GB), CPU-boundness (CPU/wall ratio, saturating at 0.1), usable cores
  * (1 … 64) and log free memory (64 MB … 1 TB). Log scales, because a workload twice as large is as "near" at any size.
  */
 export function workloadFeatures(profile: WorkloadProfile, snapshot: SystemSnapshot): Float64Array {
