@@ -18,12 +18,7 @@ import {
   solveSPD,
   svd,
 } from '../src/index.js';
-
-function random(rows: number, cols: number): DenseMatrix {
-  const m = createMatrix(rows, cols);
-  for (let k = 0; k < m.data.length; k++) m.data[k] = Math.random() * 2 - 1;
-  return m;
-}
+import { random } from './_random.js';
 
 /**
  * A few untimed calls of each side in the case's set-up: the decompositions are

@@ -6,12 +6,7 @@ import {
   pairwiseSquaredEuclidean,
   prepareNeighbours,
 } from '../src/index.js';
-
-function random(rows: number, cols: number): DenseMatrix {
-  const m = createMatrix(rows, cols);
-  for (let k = 0; k < m.data.length; k++) m.data[k] = Math.random() * 2 - 1;
-  return m;
-}
+import { random } from './_random.js';
 
 /** The obvious float64 brute force: all distances in one product, then the k smallest per row. */
 function bruteForce(train: DenseMatrix, query: DenseMatrix, k: number, distances: DenseMatrix): Int32Array {

@@ -1,12 +1,7 @@
 import { defineSuite } from '@toolbox/config/bench';
-import { createMatrix, type DenseMatrix } from '@toolbox/contracts';
+import { createMatrix } from '@toolbox/contracts';
 import { matmulTransposeA, matmulTransposeB, type PreparedMatrix, prepareMatmul } from '../src/index.js';
-
-function random(rows: number, cols: number): DenseMatrix {
-  const m = createMatrix(rows, cols);
-  for (let k = 0; k < m.data.length; k++) m.data[k] = Math.random() * 2 - 1;
-  return m;
-}
+import { random } from './_random.js';
 
 /**
  * One gradient step of a linear model with a fixed design X (n x d) and a small weight

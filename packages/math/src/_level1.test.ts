@@ -8,7 +8,9 @@ describe('level-1 kernels (WebAssembly SIMD and JS)', () => {
       fc.property(
         fc.integer({ min: 0, max: 37 }),
         fc.integer({ min: 0, max: 5 }),
-        fc.integer({ min: 40, max: 45 }),
+        // y starts past the end of x (5 + 37) so the ranges never overlap: with overlap,
+        // axpy reads x values it has already updated and the expected values differ.
+        fc.integer({ min: 43, max: 48 }),
         fc.double({ min: -2, max: 2, noNaN: true }),
         fc.double({ min: 0, max: Math.PI, noNaN: true }),
         (len, x, y, alpha, angle) => {

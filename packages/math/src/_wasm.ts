@@ -463,28 +463,23 @@ function assemble(): Uint8Array {
   return new Uint8Array(bytes);
 }
 
+/** See `gemmKernelBody`; pointers are byte offsets into the kernels' memory. */
+type GemmKernel = (
+  ap: number,
+  bp: number,
+  cp: number,
+  mTiles: number,
+  nTiles: number,
+  kc: number,
+  ldcBytes: number,
+) => void;
+
 /** A compiled kernel with its own growable memory (one per thread that uses it). */
 export interface WasmKernels {
-  /** See `gemmKernelBody`; pointers are byte offsets into `memory`. */
-  gemm(
-    ap: number,
-    bp: number,
-    cp: number,
-    mTiles: number,
-    nTiles: number,
-    kc: number,
-    ldcBytes: number,
-  ): void;
-  /** `gemm` on float32 panels: tiles of 4 rows x 8 columns, B panels of kc*8 floats. */
-  gemm32(
-    ap: number,
-    bp: number,
-    cp: number,
-    mTiles: number,
-    nTiles: number,
-    kc: number,
-    ldcBytes: number,
-  ): void;
+  /** The float64 GEMM micro-kernel: 4x4 tiles. */
+  gemm: GemmKernel;
+  /** The same on float32 panels: tiles of 4 rows x 8 columns, B panels of kc*8 floats. */
+  gemm32: GemmKernel;
   /** Byte offset of the first float32 in [p, end) that is ≤ limit (a float32), or end. */
   below(p: number, end: number, limit: number): number;
   /** x ← c·x + s·y, y ← c·y − s·x (byte offsets, length in bytes). */
