@@ -12,10 +12,13 @@ function reorder(value: unknown, flip: boolean): unknown {
   }
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const keys = Object.keys(value);
-    const out: Record<string, unknown> = {};
-    for (const key of flip ? keys.reverse() : keys)
-      out[key] = reorder((value as Record<string, unknown>)[key], flip);
-    return out;
+    // fromEntries defines own properties: `out[key] =` would set the prototype for a '__proto__' key.
+    return Object.fromEntries(
+      (flip ? keys.reverse() : keys).map((key) => [
+        key,
+        reorder((value as Record<string, unknown>)[key], flip),
+      ]),
+    );
   }
   return value;
 }
