@@ -358,12 +358,14 @@ describe('dispose', () => {
 });
 
 describe('plan', () => {
-  it('keeps trivial work serial and names the transfer cost', async () => {
+  it('keeps trivial work serial and names the overhead that outweighs it', async () => {
     const plan = await executor().plan(task('addOne'), range(100_000));
     expect(plan.mode).toBe('serial');
     expect(plan.source).toBe('dry-run');
+    // Usually the transfer cost; on a loaded machine (one CI run) the dry-run items read
+    // slow enough that worker start-up is the first overhead found to outweigh them.
     expect(plan.reason).toMatch(
-      /^serial: per-item work [\d.]+ µs is below transfer cost [\d.]+ µs per item$/,
+      /^serial: (per-item work [\d.]+ µs is below transfer cost [\d.]+ µs per item|[\d.]+ ms of work is too little to pay worker start-up [\d.]+ ms \(best threaded estimate [\d.]+x, below 1\.2x\))$/,
     );
   });
 
