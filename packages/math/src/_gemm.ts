@@ -25,7 +25,8 @@ const NC = 2048;
 /** Below this many multiply-adds the packing costs more than it saves. */
 const SMALL_WORK = 32 * 32 * 32;
 
-function ceilTo(value: number, step: number): number {
+/** `value` rounded up to a multiple of `step` (panel padding). */
+export function ceilTo(value: number, step: number): number {
   return Math.ceil(value / step) * step;
 }
 

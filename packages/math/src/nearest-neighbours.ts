@@ -1,6 +1,6 @@
 import { assertDenseMatrix, type DenseMatrix, InvalidInputError, ShapeError } from '@toolbox/contracts';
 import { shapeOf } from './_check.js';
-import { gemm, type KernelChoice } from './_gemm.js';
+import { ceilTo, gemm, type KernelChoice } from './_gemm.js';
 import { wasmKernels } from './_wasm.js';
 import { rowSquaredNorms } from './pairwise.js';
 
@@ -32,10 +32,6 @@ const F32_SAFE_PRODUCT = 1e36;
 /** Query rows per block and training rows per chunk of the screening product. */
 const QUERY_BLOCK = 32;
 const TRAIN_CHUNK = 2048;
-
-function ceilTo(value: number, step: number): number {
-  return Math.ceil(value / step) * step;
-}
 
 function maxAbs(data: Float64Array): number {
   let max = 0;

@@ -3,6 +3,16 @@ import { createRandom } from '../_random.js';
 import { blobs, matrix } from '../_test-data.js';
 import { LogisticRegression } from './logistic-regression.js';
 
+/** The tiny multinomial problem the scikit-learn reference values were computed on. */
+const tinyX = matrix([
+  [0, 1],
+  [1, 0],
+  [2, 2],
+  [3, 1],
+  [0, 3],
+  [1, 1],
+]);
+
 describe('LogisticRegression', () => {
   it('separates separable binary data and reports convergence', () => {
     const X = matrix([[-3], [-2], [-1.5], [-1], [1], [1.5], [2], [3]]);
@@ -28,15 +38,7 @@ describe('LogisticRegression', () => {
 
   it('matches scikit-learn on a tiny multinomial problem', () => {
     // scikit-learn 1.2: LogisticRegression(tol=1e-10).fit(X, [0,1,2,2,0,1])
-    const X = matrix([
-      [0, 1],
-      [1, 0],
-      [2, 2],
-      [3, 1],
-      [0, 3],
-      [1, 1],
-    ]);
-    const model = new LogisticRegression({ tol: 1e-9 }).fit(X, [0, 1, 2, 2, 0, 1]);
+    const model = new LogisticRegression({ tol: 1e-9 }).fit(tinyX, [0, 1, 2, 2, 0, 1]);
     const expected = [-0.84513808, 0.36300209, -0.09246046, -0.64653998, 0.93759854, 0.28353789];
     expected.forEach((value, p) => {
       expect(model.coef.data[p]).toBeCloseTo(value, 4);
@@ -48,15 +50,7 @@ describe('LogisticRegression', () => {
 
   it('matches scikit-learn without intercepts', () => {
     // scikit-learn 1.2: LogisticRegression(fit_intercept=False, tol=1e-10).fit(X, [0,1,2,2,0,1])
-    const X = matrix([
-      [0, 1],
-      [1, 0],
-      [2, 2],
-      [3, 1],
-      [0, 3],
-      [1, 1],
-    ]);
-    const model = new LogisticRegression({ fitIntercept: false, tol: 1e-9 }).fit(X, [0, 1, 2, 2, 0, 1]);
+    const model = new LogisticRegression({ fitIntercept: false, tol: 1e-9 }).fit(tinyX, [0, 1, 2, 2, 0, 1]);
     const expected = [-0.76953541, 0.48631935, 0.22848791, -0.35514146, 0.5410475, -0.13117789];
     expected.forEach((value, p) => {
       expect(model.coef.data[p]).toBeCloseTo(value, 4);
